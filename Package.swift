@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+// echemd: instrument-control daemon for battery cyclers and potentiostats.
+// Dependencies point one way: Core <- Protocol, Sim, Store, Engine, Drivers <- executables.
+import PackageDescription
+
+let package = Package(
+    name: "echemd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "echemctl", targets: ["echemctl"]),
+        .executable(name: "echem-bench", targets: ["echem-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, linked through pkg-config (Debian: libmodbus-dev, libudev-dev).
+        .systemLibrary(name: "CModbus", pkgConfig: "libmodbus",
+                       providers: [.apt(["libmodbus-dev"])]),
+        .systemLibrary(name: "CUdev", pkgConfig: "libudev",
+                       providers: [.apt(["libudev-dev"])]),
+
+        .target(name: "EchemCore"),
+        .target(name: "EchemProtocol", dependencies: [
+            "EchemCore", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "EchemSim", dependencies: ["EchemCore"],
+                resources: [.copy("Resources/chemistries.json")]),
+        .target(name: "EchemStore", dependencies: [
+            "EchemCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "EchemEngine", dependencies: ["EchemCore"]),
+        .target(name: "EchemDrivers", dependencies: ["EchemCore", "CModbus", "CUdev"]),
+
+        .executableTarget(name: "echemctl", dependencies: [
+            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "echem-bench", dependencies: [
+            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore",
+        ]),
+
+        .testTarget(name: "EchemCoreTests", dependencies: ["EchemCore"]),
+        .testTarget(name: "EchemProtocolTests", dependencies: ["EchemProtocol", "EchemCore"]),
+        .testTarget(name: "EchemSimTests", dependencies: ["EchemSim", "EchemCore"]),
+        .testTarget(name: "EchemStoreTests", dependencies: ["EchemStore", "EchemCore"]),
+        .testTarget(name: "EchemEngineTests", dependencies: [
+            "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol",
+        ]),
+        .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

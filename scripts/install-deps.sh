@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what echemd needs to build and test on Debian: system libraries through apt,
+# and the Python packages used only as independent test oracles (batterydf, aurora-unicycler).
+set -euo pipefail
+need=()
+for p in libmodbus-dev libudev-dev libsqlite3-dev pkg-config socat; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "installing: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--oracles" ]; then
+  python3 -m pip install -q --disable-pip-version-check batterydf aurora-unicycler >/dev/null 2>&1 \
+    || echo "warning: could not install the Python oracles (batterydf, aurora-unicycler)"
+fi
