@@ -32,14 +32,15 @@ let package = Package(
             "EchemCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "EchemEngine", dependencies: ["EchemCore"]),
+        .target(name: "EchemAnalysis", dependencies: ["EchemCore"]),
         .target(name: "EchemDrivers", dependencies: ["EchemCore", "CModbus", "CUdev"]),
 
         .executableTarget(name: "echemctl", dependencies: [
-            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore",
+            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "echem-bench", dependencies: [
-            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore",
+            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis",
         ]),
 
         .testTarget(name: "EchemCoreTests", dependencies: ["EchemCore"]),
@@ -47,9 +48,10 @@ let package = Package(
         .testTarget(name: "EchemSimTests", dependencies: ["EchemSim", "EchemCore"]),
         .testTarget(name: "EchemStoreTests", dependencies: ["EchemStore", "EchemCore"]),
         .testTarget(name: "EchemEngineTests", dependencies: [
-            "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol",
+            "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol", "EchemAnalysis",
         ]),
         .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers"]),
+        .testTarget(name: "EchemAnalysisTests", dependencies: ["EchemAnalysis", "EchemSim", "EchemCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `echemctl`: the command-line client. Each subcommand is a type in its own file.
+@main
+struct EchemCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "echemctl",
+        abstract: "Validate, explain and simulate echemd protocols; export and summarise runs.",
+        subcommands: [Validate.self, Explain.self, Simulate.self, Export.self, Summary.self]
+    )
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct Explain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "(not yet implemented)")
+    func run() async throws { throw ExitCode(2) }
+}
