@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "echemd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "echemctl", targets: ["echemctl"]),
         .executable(name: "echem-bench", targets: ["echem-bench"]),
@@ -47,7 +47,9 @@ let package = Package(
         .testTarget(name: "EchemProtocolTests", dependencies: ["EchemProtocol", "EchemCore"]),
         .testTarget(name: "EchemSimTests", dependencies: ["EchemSim", "EchemCore"]),
         .testTarget(name: "EchemStoreTests", dependencies: ["EchemStore", "EchemCore"]),
-        .testTarget(name: "EchemEngineTests", dependencies: [
+        .testTarget(name: "EchemEngineTests", dependencies: ["EchemEngine", "EchemCore"]),
+        // Whole-stack tests: protocol files run on the simulator into a real store, and the CLI.
+        .testTarget(name: "EndToEndTests", dependencies: [
             "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol", "EchemAnalysis",
         ]),
         .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers"]),

@@ -111,6 +111,11 @@ public struct EngineCheckpoint: Sendable, Hashable, Codable {
     public var cycleDischargeEnergy: Double
     public var lastDirection: CurrentDirection
     public var eisCount: Int
+    /// The routine `pc` indexes: nil = main program, else a subroutine (an event body).
+    public var routine: Int? = nil
+    /// Progress of the step at `pc` when the checkpoint was taken mid-step (nil at a boundary),
+    /// so a resumed run continues the step instead of repeating it.
+    public var stepProgress: StepProgress? = nil
 
     public init(pc: Int, loopPasses: [Int: Int] = [:], loopLatched: [Int: Bool] = [:], callStack: [CallFrame] = [],
                 cycle: Int = 1, stepCount: Int = 0, testTime: Double = 0, nextSeq: Int64 = 0,
@@ -136,6 +141,26 @@ public struct EngineCheckpoint: Sendable, Hashable, Codable {
         self.cycleDischargeEnergy = cycleDischargeEnergy
         self.lastDirection = lastDirection
         self.eisCount = eisCount
+    }
+}
+
+/// How far a step had got: enough to continue it with the same end conditions after a crash.
+public struct StepProgress: Sendable, Hashable, Codable {
+    public var stepCount: Int
+    public var stepSeconds: Double
+    public var stepCapacity: Double
+    public var stepEnergy: Double
+    public var stepStartVolts: Double
+    public var nextTimerSeconds: Double?
+
+    public init(stepCount: Int, stepSeconds: Double, stepCapacity: Double, stepEnergy: Double,
+                stepStartVolts: Double, nextTimerSeconds: Double?) {
+        self.stepCount = stepCount
+        self.stepSeconds = stepSeconds
+        self.stepCapacity = stepCapacity
+        self.stepEnergy = stepEnergy
+        self.stepStartVolts = stepStartVolts
+        self.nextTimerSeconds = nextTimerSeconds
     }
 }
 

@@ -1,0 +1,94 @@
+import Synchronization
+
+/// Requests an operator (or the daemon) makes of a running engine. They are read by the engine
+/// loop once per sample, so a request takes effect within one sample period.
+public enum PauseMode: String, Sendable, Codable {
+    /// Finish the step in progress by its own end conditions, then pause.
+    case atStepEnd = "at_step_end"
+    /// Output off now; the step continues where it was on resume.
+    case now
+}
+
+/// A thread-safe mailbox between controllers and the engine loop.
+final class ControlMailbox: Sendable {
+    struct State {
+        var stopReason: String?
+        var pause: PauseMode?
+        var gotoLabel: String?
+        var reservedPauseStepIDs: Set<Int> = []
+        var resumeWaiter: CheckedContinuation<Void, Never>?
+        var resumeRequested = false
+    }
+
+    private let state = Mutex(State())
+
+    func requestStop(_ reason: String) { state.withLock { $0.stopReason = reason }; wakeResume() }
+    func requestPause(_ mode: PauseMode) { state.withLock { $0.pause = mode } }
+    func requestGoto(_ label: String) { state.withLock { $0.gotoLabel = label } }
+    func reservePause(beforeStepID id: Int) { state.withLock { _ = $0.reservedPauseStepIDs.insert(id) } }
+
+    var stopReason: String? { state.withLock { $0.stopReason } }
+
+    /// Takes a pending immediate pause, leaving a step-end pause in place.
+    func takePauseNow() -> Bool {
+        state.withLock { s in
+            guard s.pause == .now else { return false }
+            s.pause = nil
+            return true
+        }
+    }
+
+    func takePauseAtStepEnd() -> Bool {
+        state.withLock { s in
+            guard s.pause == .atStepEnd else { return false }
+            s.pause = nil
+            return true
+        }
+    }
+
+    func takeGoto() -> String? {
+        state.withLock { s in
+            defer { s.gotoLabel = nil }
+            return s.gotoLabel
+        }
+    }
+
+    func takeReservedPause(stepID: Int) -> Bool {
+        state.withLock { $0.reservedPauseStepIDs.remove(stepID) != nil }
+    }
+
+    /// Suspends until `resume()` or a stop request.
+    func waitForResume() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let resumeNow: Bool = state.withLock { s in
+                if s.resumeRequested || s.stopReason != nil {
+                    s.resumeRequested = false
+                    return true
+                }
+                s.resumeWaiter = c
+                return false
+            }
+            if resumeNow { c.resume() }
+        }
+    }
+
+    func resume() {
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
+            if let w = s.resumeWaiter {
+                s.resumeWaiter = nil
+                return w
+            }
+            s.resumeRequested = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    private func wakeResume() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            defer { s.resumeWaiter = nil }
+            return s.resumeWaiter
+        }
+        waiter?.resume()
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+import EchemCore
+@testable import EchemEngine
+
+@Suite("Events and recording rules")
+struct EventAndRecordingTests {
+    @Test("A cycle event runs its body after exactly the listed cycles")
+    func cycleEvents() async throws {
+        var b = ProgramBuilder()
+        b.loop(.counted(count: 4))
+        b.step(.current(amperes: -1e-3), ends: [end(.stepTime, .greaterOrEqual, 3)])
+        b.step(.current(amperes: 1e-3), ends: [end(.stepTime, .greaterOrEqual, 3)])
+        b.endLoop()
+        let eis = Step(id: 99, summary: "eis", control: .eis(EISSpec(mode: .potentiostatic, startHz: 1000, endHz: 1,
+                                                                     pointsPerDecade: 2, amplitude: 0.01)))
+        let program = b.program(subroutines: [[.step(eis)]], cycleEvents: [CycleEvent(afterCycles: [1, 3], body: 0)])
+        let (_, journal) = try await runEngine(program, channel: LinearCellChannel())
+        let eisSteps = journal.steps.filter { $0.kind == .eis }
+        #expect(eisSteps.count == 2)
+        #expect(eisSteps.map(\.cycle) == [2, 4], "taken after cycles 1 and 3 ended")
+        #expect(journal.state.withLock { $0.spectra.count } == 2)
+        #expect(journal.state.withLock { $0.spectra[0].points.count } == 7)
+    }
+
+    @Test("A timer event interrupts a step every interval and the step keeps its own time")
+    func timerEvents() async throws {
+        var b = ProgramBuilder()
+        let rest = Step(id: 50, summary: "short rest", control: .rest, ends: [end(.stepTime, .greaterOrEqual, 5)])
+        b.step(.current(amperes: -1e-3), ends: [end(.stepTime, .greaterOrEqual, 100)],
+               timers: [TimerEvent(intervalSeconds: 30, body: 0)])
+        let (_, journal) = try await runEngine(b.program(subroutines: [[.step(rest)]]), channel: LinearCellChannel())
+        let main = journal.steps.first { $0.stepID == 1 }!
+        #expect(journal.steps.filter { $0.stepID == 50 }.count == 3, "at 30, 60 and 90 s of step time")
+        #expect(abs(main.capacity - (-1e-3 * 100 / 3600)) < 1e-12, "100 s of discharge, none during the rests")
+    }
+
+    @Test("Recording every 10 s stores one sample in ten, plus both step boundaries")
+    func recordingEvery() async throws {
+        var b = ProgramBuilder()
+        b.step(.rest, ends: [end(.stepTime, .greaterOrEqual, 95)])
+        let (_, journal) = try await runEngine(b.program(record: RecordingRule(everySeconds: 10)), channel: LinearCellChannel())
+        // First sample at 1 s, then each 10 s after the last stored (11, 21, … 91), and the end at 95 s.
+        #expect(journal.samples.map(\.stepTime) == [1, 11, 21, 31, 41, 51, 61, 71, 81, 91, 95])
+    }
+
+    @Test("Recording on dV stores a sample whenever V moved by the delta")
+    func recordingDeltaV() async throws {
+        var b = ProgramBuilder()
+        b.step(.current(amperes: 1e-3), ends: [end(.stepTime, .greaterOrEqual, 360)])
+        // 1 mA moves the OCV by 1000 V/Ah × 1e-3 A / 3600 s = 0.2778 mV per second; dV 2 mV = every 7.2 s → 8 s.
+        let rule = RecordingRule(everySeconds: nil, deltaVolts: 0.002)
+        let (_, journal) = try await runEngine(b.program(record: rule), channel: LinearCellChannel())
+        let times = journal.samples.map(\.stepTime)
+        #expect(zip(times.dropFirst(), times.dropFirst(2)).allSatisfy { $1 - $0 == 8 || $1 == 360 })
+    }
+}
