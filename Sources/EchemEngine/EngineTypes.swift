@@ -23,16 +23,6 @@ public struct EngineOptions: Sendable {
     }
 }
 
-/// Charge and energy of one finished cycle (the raw material of the per-cycle summary).
-public struct CycleTotals: Sendable, Hashable, Codable {
-    public var cycle: Int
-    public var chargeAh: Double
-    public var dischargeAh: Double
-    public var chargeWh: Double
-    public var dischargeWh: Double
-    public var endTestTime: Double
-}
-
 public struct RunOutcome: Sendable, Hashable {
     public var status: RunStatus
     public var reason: String
