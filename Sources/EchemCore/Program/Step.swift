@@ -85,10 +85,17 @@ public struct Sweep: Sendable, Codable, Hashable {
     public var endVolts: Double?
     /// Potential step used to approximate the ramp (staircase), in V.
     public var stepVolts: Double
+    /// `start: ocv` (the default): start at the open-circuit voltage measured when the step begins;
+    /// `startVolts` then holds only an estimate (the first vertex). nil means false.
+    public var startsAtOpenCircuit: Bool?
+    /// false for a linear sweep: each cycle goes start -> vertices and does not return to start.
+    /// nil means true (cyclic voltammetry).
+    public var returnsToStart: Bool?
 
     public init(startVolts: Double, vertices: [Double], scanRateVoltsPerSecond: Double, cycles: Int,
                 firstCycleVertices: [Double]? = nil, firstCycleScanRate: Double? = nil,
-                endVolts: Double? = nil, stepVolts: Double = 0.001) {
+                endVolts: Double? = nil, stepVolts: Double = 0.001,
+                startsAtOpenCircuit: Bool? = nil, returnsToStart: Bool? = nil) {
         self.startVolts = startVolts
         self.vertices = vertices
         self.scanRateVoltsPerSecond = scanRateVoltsPerSecond
@@ -97,6 +104,8 @@ public struct Sweep: Sendable, Codable, Hashable {
         self.firstCycleScanRate = firstCycleScanRate
         self.endVolts = endVolts
         self.stepVolts = stepVolts
+        self.startsAtOpenCircuit = startsAtOpenCircuit
+        self.returnsToStart = returnsToStart
     }
 }
 

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Deterministic Gaussian noise: xoshiro256** seeded through SplitMix64, Box–Muller for normals.
+/// A value type with Codable state, so a restored channel continues the exact same sequence.
+public struct NoiseSource: Sendable, Hashable, Codable {
+    var s0: UInt64
+    var s1: UInt64
+    var s2: UInt64
+    var s3: UInt64
+
+    public init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitMix()
+        s1 = splitMix()
+        s2 = splitMix()
+        s3 = splitMix()
+    }
+
+    @inline(__always)
+    public mutating func nextUInt64() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = s3 << 45 | s3 >> 19
+        return result
+    }
+
+    /// Uniform in (0, 1].
+    @inline(__always)
+    public mutating func nextUniform() -> Double {
+        Double((nextUInt64() >> 11) + 1) * 0x1p-53
+    }
+
+    /// Standard normal.
+    @inline(__always)
+    public mutating func nextGaussian() -> Double {
+        let u1 = nextUniform()
+        let u2 = nextUniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    }
+}
