@@ -134,7 +134,7 @@ extension EngineRun {
                 return finishStep(&record, ctx: ctx, reason: reason, exit: exit)
             }
             if let due = ctx.timerDue.first, ctx.seconds >= due, !step.timerEvents.isEmpty {
-                if let t = try await runTimerEvents(step, ctx: &ctx) { return .terminated(t.0, t.1) }
+                if let t = try await runTimerEvents(step, ctx: &ctx, record: &record) { return .terminated(t.0, t.1) }
                 try await channel.apply(setpoint)
             }
             if pendingSamples.count >= engine.options.batchSize
@@ -219,8 +219,12 @@ extension EngineRun {
         return exit
     }
 
-    /// Suspends the step, runs each due timer-event body, and schedules the next firing.
-    private func runTimerEvents(_ step: Step, ctx: inout StepContext) async throws -> (RunStatus, String)? {
+    /// Suspends the step, runs each due timer-event body, and schedules the next firing. The step
+    /// then continues as a new step segment (a new step count, as BDF counts step changes) with
+    /// its own time, capacity and end conditions carried over.
+    private func runTimerEvents(_ step: Step, ctx: inout StepContext,
+                                record: inout StepRecord) async throws -> (RunStatus, String)? {
+        _ = finishStep(&record, ctx: ctx, reason: "suspended for a timer event", exit: .next)
         for (k, event) in step.timerEvents.enumerated() where ctx.seconds >= ctx.timerDue[k] {
             ctx.timerDue[k] += event.intervalSeconds
             log("event", "timer event during step \(step.id) at step time \(fmt(ctx.seconds)) s")
@@ -230,7 +234,11 @@ extension EngineRun {
             pc = 0
             if let t = try await interpret(returnDepth: depth) { return t }
         }
-        // The step continues from the present reading, with its own time and charge where they were.
+        stepCount += 1
+        record = StepRecord(stepCount: stepCount, stepID: step.id, label: step.label, kind: step.control.kind,
+                            cycle: cycle, startTestTime: testTime)
+        pendingSteps.append(record)
+        engine.observer?(.stepStarted(record, summary: step.summary + " (continued)"))
         return nil
     }
 }

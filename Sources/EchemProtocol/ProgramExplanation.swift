@@ -84,7 +84,7 @@ public enum ProgramExplanation {
             case .loopEnd(let e):
                 depth = max(0, depth - 1)
                 let pad2 = indent + String(repeating: "  ", count: depth)
-                if case .loopBegin(let b) = ins[e.beginIndex] {
+                if ins.indices.contains(e.beginIndex), case .loopBegin(let b) = ins[e.beginIndex] {
                     out.append("\(pad2)end loop\(b.label.map { " \($0)" } ?? "")")
                 }
             case .step(let s):

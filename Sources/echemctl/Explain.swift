@@ -8,8 +8,8 @@ struct Explain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a compiled protocol: cell and resolutions, steps with SI values, loops, events, limits, estimated duration.",
         discussion: """
-        Relative units (C/10, 140 mA/g, 1 mA/cm2) are resolved against the cell: --cell, else a
-        NAME.cell.yaml beside the file, else the file's own cell: header. The duration estimate
+        Relative units (C/10, 140 mA/g, 1 mA/cm2) are resolved against the cell: --cell, else a \
+        NAME.cell.yaml beside the file, else the file's own cell: header. The duration estimate \
         uses the cell's 1C capacity for constant-current steps that end on a voltage cut-off.
 
         Examples:
@@ -32,7 +32,8 @@ struct Explain: AsyncParsableCommand {
                                discussion: "Example: --loop-cap 2"))
     var loopCap: Int?
 
-    @Flag(help: "Print JSON instead: {program, estimate, diagnostics} with every value in SI units.")
+    @Flag(help: ArgumentHelp("Print JSON instead: {program, estimate, diagnostics} with every value in SI units.",
+                             discussion: "Example: echemctl explain run.json --json"))
     var json = false
 
     func run() async throws {

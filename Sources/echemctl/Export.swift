@@ -13,7 +13,7 @@ struct Export: AsyncParsableCommand {
     @Option(help: "The SQLite store holding the run.")
     var db: String = Simulate.defaultDatabase
 
-    @Option(help: "Where to write the BDF CSV (a NAME.metadata.json is written beside it; EIS spectra to NAME.eis.csv).")
+    @Option(help: "Where to write the BDF CSV (OUT.csv.metadata.json is written beside it, EIS spectra to OUT.eis.csv).")
     var bdf: String
 
     func run() async throws {

@@ -8,11 +8,13 @@ struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check protocol files: print `ok FILE` for each valid one, located errors for the rest.",
         discussion: """
-        Directories are searched recursively for *.yaml, *.yml and *.json (aurora-unicycler) files;
-        NAME.cell.yaml files are skipped there (give one explicitly to check it as a cell file).
+        Directories are searched recursively for *.yaml, *.yml and *.json (aurora-unicycler) files; \
+        NAME.cell.yaml files are skipped there (give one explicitly to check it as a cell file). \
         A NAME.cell.yaml beside NAME.yaml is used as the cell unless --cell is given.
-        A protocol with relative units (C/10, mA/g, mA/cm2) and no cell is still valid: a warning
-        names the metadata it will need. Exit status: 0 all valid, 1 any invalid.
+
+        A protocol with relative units (C/10, mA/g, mA/cm2) and no cell is still valid: a warning \
+        names the metadata it will need. Diagnostics go to stderr as FILE:LINE:COL: error: WHAT. \
+        Exit status: 0 all valid, 1 any invalid.
 
         Examples:
           echemctl validate protocols/
@@ -28,7 +30,8 @@ struct Validate: AsyncParsableCommand {
                                discussion: "Example: --cell cells/zns.cell.yaml"))
     var cell: String?
 
-    @Flag(help: "Print only the errors; no `ok` lines and no warnings.")
+    @Flag(help: ArgumentHelp("Print only the errors; no `ok` lines and no warnings.",
+                             discussion: "Example: echemctl validate --quiet protocols/"))
     var quiet = false
 
     func run() async throws {

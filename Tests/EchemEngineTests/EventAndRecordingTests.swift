@@ -29,9 +29,11 @@ struct EventAndRecordingTests {
         b.step(.current(amperes: -1e-3), ends: [end(.stepTime, .greaterOrEqual, 100)],
                timers: [TimerEvent(intervalSeconds: 30, body: 0)])
         let (_, journal) = try await runEngine(b.program(subroutines: [[.step(rest)]]), channel: LinearCellChannel())
-        let main = journal.steps.first { $0.stepID == 1 }!
+        let main = journal.steps.last { $0.stepID == 1 }!
         #expect(journal.steps.filter { $0.stepID == 50 }.count == 3, "at 30, 60 and 90 s of step time")
         #expect(abs(main.capacity - (-1e-3 * 100 / 3600)) < 1e-12, "100 s of discharge, none during the rests")
+        #expect(journal.steps.filter { $0.stepID == 1 }.count == 4, "the step continues as a new segment after each event")
+        #expect(journal.steps.map(\.stepCount) == Array(1...7), "step count rises at every change, never repeats")
     }
 
     @Test("Recording every 10 s stores one sample in ten, plus both step boundaries")

@@ -30,8 +30,9 @@ extension SimulatedChannel {
         } else if let q = cell.nominalCapacity {
             capacity = q
         } else {
-            throw CellMismatch(description: "chemistry \(name) is sized by the \(parameters.massBasis) mass: give "
-                               + "`masses: {\(parameters.massBasis): …}` in the cell, or --mass")
+            // Protocols in volts and V/s only (CV, potentiostatic holds) need no size; the set's
+            // reference cell is as good as any.
+            capacity = parameters.referenceCapacityAh
         }
         return try SimulatedChannel(config: Config(
             parameters: parameters, capacityAh: capacity, samplePeriod: samplePeriod, clock: clock, noise: noise,
