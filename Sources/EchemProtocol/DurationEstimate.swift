@@ -30,8 +30,8 @@ public struct DurationEstimate: Sendable, Hashable, Codable {
         var e = Estimator(capacityAh: (cell ?? program.cell)?.oneCAmperes, program: program)
         let main = e.list(program.instructions)
         var total = main.seconds
-        var cycles = main.cycles
-        if program.cycleDefinition == .loops, cycles == 0 { cycles = 1 }
+        // with loops, passes end cycles; otherwise each direction change starts one after the first
+        var cycles = program.cycleDefinition == .loops ? max(1, main.cycles) : main.cycles + 1
         for ev in program.cycleEvents where ev.body < program.subroutines.count {
             var fires = Set(ev.afterCycles.filter { $0 <= cycles }).count
             if let n = ev.everyCycles, n > 0 { fires += cycles / n }
@@ -123,7 +123,32 @@ private struct Estimator {
         self.program = program
     }
 
-    struct Figure { var seconds = 0.0; var cycles = 0; var chargeAh = 0.0 }
+    /// A stretch of program: its time, cycles started inside it, charge moved, and the first and
+    /// last current directions (so cycles across loop passes and across stretches are counted).
+    struct Figure {
+        var seconds = 0.0, cycles = 0, chargeAh = 0.0
+        var first = CurrentDirection.none, last = CurrentDirection.none
+    }
+
+    /// Whether going from `a` to `b` starts a cycle under the program's definition.
+    func startsCycle(_ a: CurrentDirection, _ b: CurrentDirection) -> Int {
+        switch program.cycleDefinition {
+        case .chargeAfterDischarge: return a == .discharge && b == .charge ? 1 : 0
+        case .dischargeAfterCharge: return a == .charge && b == .discharge ? 1 : 0
+        case .loops: return 0
+        }
+    }
+
+    /// `b` run after `a`.
+    func then(_ a: Figure, _ b: Figure) -> Figure {
+        var f = a
+        f.seconds += b.seconds
+        f.chargeAh += b.chargeAh
+        f.cycles += b.cycles + (a.last != .none && b.first != .none ? startsCycle(a.last, b.first) : 0)
+        if f.first == .none { f.first = b.first }
+        if b.last != .none { f.last = b.last }
+        return f
+    }
 
     mutating func note(_ s: String) { if !notes.contains(s) { notes.append(s) } }
 
@@ -132,7 +157,6 @@ private struct Estimator {
     mutating func range(_ ins: [Instruction], _ lo: Int, _ hi: Int) -> Figure {
         var f = Figure()
         var i = lo
-        var lastDirection = CurrentDirection.none
         while i < hi {
             switch ins[i] {
             case .step(let s):
@@ -145,15 +169,11 @@ private struct Estimator {
                     let fires = floor(t / ev.intervalSeconds)
                     if fires > 0 { total += fires * list(program.subroutines[ev.body]).seconds }
                 }
-                f.seconds += total
-                if case .current(let a) = s.control { f.chargeAh += abs(a) * t / 3600 }
-                let d = s.control.direction
-                switch program.cycleDefinition {
-                case .chargeAfterDischarge where d == .charge && lastDirection == .discharge: f.cycles += 1
-                case .dischargeAfterCharge where d == .discharge && lastDirection == .charge: f.cycles += 1
-                default: break
-                }
-                if d != .none { lastDirection = d }
+                var one = Figure(seconds: total)
+                if case .current(let a) = s.control { one.chargeAh = abs(a) * t / 3600 }
+                one.first = s.control.direction
+                one.last = s.control.direction
+                f = then(f, one)
                 i += 1
             case .loopBegin(let b):
                 let end = min(max(b.endIndex, i + 1), hi)
@@ -173,10 +193,12 @@ private struct Estimator {
                 }
                 loopPasses[b.id] = passes
                 loopSeconds[b.id] = body.seconds * Double(passes)
-                f.seconds += body.seconds * Double(passes)
-                f.chargeAh += body.chargeAh * Double(passes)
-                f.cycles += body.cycles * passes
-                if program.cycleDefinition == .loops, b.advancesCycle { f.cycles += passes }
+                var all = body
+                all.seconds = body.seconds * Double(passes)
+                all.chargeAh = body.chargeAh * Double(passes)
+                all.cycles = body.cycles * passes + (passes - 1) * startsCycle(body.last, body.first)
+                if program.cycleDefinition == .loops, b.advancesCycle { all.cycles += passes }
+                f = then(f, all)
                 i = end + 1
             case .loopEnd:
                 i += 1

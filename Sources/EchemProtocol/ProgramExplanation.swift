@@ -38,9 +38,13 @@ public enum ProgramExplanation {
             }
         }
         out.append("")
-        let bound = estimate.isLowerBound ? " (at least)" : ""
-        out.append("estimated duration: \(SIFormat.duration(estimate.totalSeconds))\(bound), \(estimate.cycles) cycle\(estimate.cycles == 1 ? "" : "s")"
+        let bound = estimate.isLowerBound ? "at least " : ""
+        out.append("estimated duration: \(bound)\(SIFormat.duration(estimate.totalSeconds)), \(estimate.cycles) cycle\(estimate.cycles == 1 ? "" : "s")"
                    + (cell.map { " on \($0.name)" } ?? ""))
+        if !estimate.unknownSteps.isEmpty {
+            let hint = cell?.oneCAmperes == nil ? "; a cell nominal_capacity or nominal_specific_capacity would let CC steps be estimated" : ""
+            out.append("  \(estimate.unknownSteps.count) step\(estimate.unknownSteps.count == 1 ? "" : "s") could not be estimated\(hint)")
+        }
         for n in estimate.notes { out.append("  note: \(n)") }
         return out.joined(separator: "\n") + "\n"
     }
