@@ -31,7 +31,7 @@ public struct DurationEstimate: Sendable, Hashable, Codable {
         let main = e.list(program.instructions)
         var total = main.seconds
         // with loops, passes end cycles; otherwise each direction change starts one after the first
-        var cycles = program.cycleDefinition == .loops ? max(1, main.cycles) : main.cycles + 1
+        let cycles = program.cycleDefinition == .loops ? max(1, main.cycles) : main.cycles + 1
         for ev in program.cycleEvents where ev.body < program.subroutines.count {
             var fires = Set(ev.afterCycles.filter { $0 <= cycles }).count
             if let n = ev.everyCycles, n > 0 { fires += cycles / n }

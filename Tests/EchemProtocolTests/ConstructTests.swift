@@ -229,6 +229,21 @@ struct ConstructTests {
         #expect(abs(s.ends[1].condition.threshold - 2e-3) < 1e-15)
     }
 
+    @Test("YAML aliases reuse a step; each use gets its own id")
+    func aliases() throws {
+        let text = """
+        echemd: 1
+        name: t
+        steps:
+          - &pulse {discharge: 1 mA, until: [time >= 1 min]}
+          - rest: 10 min
+          - *pulse
+        """
+        let s = Fixtures.steps(try program(text))
+        #expect(s.map(\.id) == [1, 2, 3])
+        #expect(s[2].control == s[0].control)
+    }
+
     @Test("mass bases: a mass, a loading × area, and a fraction of another basis")
     func massBases() throws {
         let text = """

@@ -62,6 +62,17 @@ struct DurationEstimateTests {
         #expect(abs(z.totalSeconds - (main + 2 * body)) < 1e-6)
     }
 
+    @Test("cycles follow cycle_definition: Li‖Cu discharge-after-charge over 100 passes is 100 cycles")
+    func cycleDefinitions() throws {
+        let e = try estimate(Fixtures.lithiumCopper)
+        #expect(e.cycles == 100)           // 99 charge→discharge changes across passes, plus the first cycle
+        // two events of every_cycles: 50 → after cycles 50 and 100, 12 h each
+        #expect(e.totalSeconds == 100 * (3600 + 7200) + 2 * 12 * 3600)
+        let text = "echemd: 1\nname: t\ncycle_definition: charge_after_discharge\nsteps:\n  - loop:\n      count: 3\n      steps: [Discharge at 1 mA for 1 h, Charge at 1 mA for 1 h]\n"
+        // cycle 1 is the first discharge; each of the 3 charges follows a discharge and starts a new one
+        #expect(try estimate(text).cycles == 4)
+    }
+
     @Test("without capacity or time limit the estimate is a lower bound")
     func unknown() throws {
         let e = try estimate("echemd: 1\nname: t\nsteps:\n  - Charge at 1 mA until 4.2 V\n")

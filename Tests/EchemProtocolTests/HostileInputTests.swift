@@ -39,7 +39,7 @@ struct HostileInputTests {
         var bytes = Array("echemd: 1\nname: t\n".utf8)
         bytes += [0xFF, 0xFE, 0x00, 0x13]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("junk-\(UUID().uuidString).yaml").path
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let r = ProtocolCompiler.compile(path: path)
         #expect(r.errors.count == 1)

@@ -14,7 +14,10 @@ import Testing
         }
         // SOC change = ∫I dt / (3600 Q); the diffusion profile conserves it too.
         #expect(abs(cell.state.soc - (0.2 + passed / (3600 * q))) < 1e-12)
-        #expect(abs(cell.diffusion.mean(of: cell.state.profile) - cell.state.soc) < 1e-12)
+        let profile = cell.diffusionProfile()
+        let mean = zip(profile, cell.diffusion.widths).map { $0 * $1 }.reduce(0, +)
+        #expect(abs(mean - cell.state.soc) < 1e-12)
+        #expect(abs(cell.state.diffusionModes[0] - cell.state.soc) < 1e-12)
         #expect(abs(cell.state.chargedAh - 2500 * 0.7 * 0.7e-3 / 3600) < 1e-15)
     }
 

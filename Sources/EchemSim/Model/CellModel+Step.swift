@@ -60,7 +60,7 @@ extension CellModel {
         var gain = dt
         if hasDiffusion {
             diffusion.prepare(dt: dt, tau: cache.tauD)
-            surfaceFree = diffusion.solveFree(state.profile)
+            surfaceFree = diffusion.freeSurface(state.diffusionModes)
             gain = diffusion.surfaceGain
         }
         var rcDecayed = 0.0
@@ -153,7 +153,7 @@ extension CellModel {
         state.sideReactionAh += abs(current - host) * c.dt / 3600
         state.soc += j * c.dt
         if hasDiffusion {
-            diffusion.commit(flux: j, into: &state.profile)
+            diffusion.commit(flux: j, into: &state.diffusionModes)
             state.surfaceSOC = c.surfaceFree + c.surfaceGain * j
         } else {
             state.surfaceSOC = state.soc

@@ -8,7 +8,8 @@ import Foundation
 /// diffusion element giving z_surf, Butler–Volmer charge transfer (optional), coulombic inefficiency,
 /// a first-cycle irreversible sink, capacity fade and Arrhenius temperature dependence.
 /// Every step holds the current constant over Δt and is discretised exactly (zero-order hold) for
-/// the RC pairs, hysteresis and SOC; the diffusion element uses backward Euler (A-stable).
+/// the RC pairs, hysteresis, SOC and the (spatially discretised) diffusion element, so any Δt is
+/// stable and a long step equals many short ones.
 /// CV/CP/CR solve the current for the end-of-step voltage (safeguarded Newton, see CellModel+Solve).
 public struct CellModel: Sendable {
     public let parameters: ChemistryParameters
@@ -49,8 +50,8 @@ public struct CellModel: Sendable {
         try p.validate()
         guard capacityAh > 0 else { throw ChemistryError.invalid(p.name, "capacity must be > 0") }
         let z = initialSOC ?? p.initialSOC
-        let nodes = p.diffusion == nil ? 0 : 24
-        let state = CellState(soc: z, surfaceSOC: z, profile: [Double](repeating: z, count: nodes),
+        let modes = p.diffusion == nil ? [] : CellModel.sharedDiffusion.uniformModes(z)
+        let state = CellState(soc: z, surfaceSOC: z, diffusionModes: modes,
                               rcVolts: [Double](repeating: 0, count: p.rc.count),
                               hysteresis: p.initialHysteresis, lastSign: 0,
                               irreversibleRemainingAh: (p.firstCycleLoss?.specificAh ?? 0) / p.specificCapacityAh
@@ -69,16 +70,16 @@ public struct CellModel: Sendable {
     /// Resume a cell from a saved state.
     public init(parameters p: ChemistryParameters, capacityAh: Double, state: CellState) throws {
         try p.validate()
+        let nodes = CellModel.sharedDiffusion.nodes
         guard state.rcVolts.count == p.rc.count,
-              state.profile.count == (p.diffusion == nil ? 0 : state.profile.count),
-              p.diffusion == nil || state.profile.count >= 3 else {
+              state.diffusionModes.count == (p.diffusion == nil ? 0 : nodes) else {
             throw ChemistryError.invalid(p.name, "saved state does not match the parameter set")
         }
         parameters = p
         self.capacityAh = capacityAh
         ocv = OCVCurve(table: p.ocv, kind: p.kind)
         hasDiffusion = p.diffusion != nil
-        diffusion = DiffusionElement(nodes: max(3, state.profile.count))
+        diffusion = CellModel.sharedDiffusion
         let scale = p.referenceCapacityAh / capacityAh  // R ∝ 1/Q, C and I0 ∝ Q
         r0Ref = p.r0Ohm * scale
         rcOhmRef = p.rc.map { $0.ohm * scale }
@@ -98,9 +99,17 @@ public struct CellModel: Sendable {
     /// Present capacity after fade (Ah).
     public var presentCapacityAh: Double { capacityAh * state.capacityFactor }
 
+    /// The grid and eigen-decomposition are the same for every cell: built once per process.
+    static let sharedDiffusion = DiffusionElement()
+
+    /// SOC per finite volume of the diffusion layer (surface last); empty without diffusion.
+    public func diffusionProfile() -> [Double] {
+        hasDiffusion ? diffusion.profile(fromModes: state.diffusionModes) : []
+    }
+
     /// Terminal voltage if the current were switched off now (RC pairs not yet relaxed).
     public func openCircuitVoltage() -> Double {
-        let zs = hasDiffusion ? state.profile[state.profile.count - 1] : state.soc
+        let zs = hasDiffusion ? diffusion.surface(of: state.diffusionModes, flux: 0, tau: 0) : state.soc
         var v = ocv.evaluate(zs, h: state.hysteresis).volts + parameters.hysteresisM0 * state.lastSign
         for x in state.rcVolts { v += x }
         return v + barrierVolts(sign: 0)

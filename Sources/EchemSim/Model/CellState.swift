@@ -7,8 +7,9 @@ public struct CellState: Sendable, Hashable, Codable {
     public var soc: Double
     /// z at the electrode–electrolyte surface (= soc without a diffusion element).
     public var surfaceSOC: Double
-    /// Diffusion profile in SOC units, surface last; empty without a diffusion element.
-    public var profile: [Double]
+    /// Modal amplitudes of the diffusion profile (mode 0 = mean SOC); empty without a diffusion
+    /// element. `CellModel.diffusionProfile()` gives the SOC per finite volume.
+    public var diffusionModes: [Double]
     /// Voltage across each RC pair (V).
     public var rcVolts: [Double]
     /// Plett hysteresis state h ∈ [−1, 1] (+1 = charge branch).
@@ -30,14 +31,14 @@ public struct CellState: Sendable, Hashable, Codable {
     public var dischargedAh: Double
     public var sideReactionAh: Double
 
-    public init(seconds: Double = 0, soc: Double, surfaceSOC: Double, profile: [Double], rcVolts: [Double],
+    public init(seconds: Double = 0, soc: Double, surfaceSOC: Double, diffusionModes: [Double], rcVolts: [Double],
                 hysteresis: Double, lastSign: Double, irreversibleRemainingAh: Double, barrier: Double,
                 capacityFactor: Double = 1, celsius: Double, amperes: Double = 0, volts: Double,
                 chargedAh: Double = 0, dischargedAh: Double = 0, sideReactionAh: Double = 0) {
         self.seconds = seconds
         self.soc = soc
         self.surfaceSOC = surfaceSOC
-        self.profile = profile
+        self.diffusionModes = diffusionModes
         self.rcVolts = rcVolts
         self.hysteresis = hysteresis
         self.lastSign = lastSign
