@@ -1,6 +1,7 @@
 # The two commands a new user needs: `make demo` and `make test`. Each installs what it needs first.
 SWIFT ?= swift
 PROTO ?= protocols/seed-000/0-3-zns-long-cycling.yaml
+DEMO_DB ?= out/demo.sqlite
 
 .PHONY: deps demo test build release bench clean
 
@@ -9,10 +10,14 @@ deps:
 
 build: deps
 	$(SWIFT) build
+	@mkdir -p out
 
+# The main job today: validate every seed protocol, explain seed row 0-3, then run it on the
+# simulated bench (300 cycles of the ZnS anode) with live progress and the per-cycle summary.
 demo: build
-	$(SWIFT) run echemctl validate protocols
+	$(SWIFT) run echemctl validate --quiet protocols
 	$(SWIFT) run echemctl explain $(PROTO)
+	$(SWIFT) run echemctl simulate $(PROTO) --db $(DEMO_DB) --bdf $(DEMO_DB:.sqlite=.bdf.csv)
 
 test: deps
 	@scripts/install-deps.sh --oracles
