@@ -6,6 +6,6 @@ struct EchemCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "echemctl",
         abstract: "Validate, explain and simulate echemd protocols; export and summarise runs.",
-        subcommands: [Validate.self, Explain.self, Simulate.self, Export.self, Summary.self]
+        subcommands: [Validate.self, Explain.self, Simulate.self, Summary.self, GITT.self, Export.self]
     )
 }
