@@ -189,3 +189,30 @@ import EchemCore
         #expect(channel.time == 5)
     }
 }
+
+@Suite("Sweep start and end as the protocol language says")
+struct SweepStartEndTests {
+    @Test("`start: ocv` starts the sweep at the present open-circuit voltage, not at the first vertex")
+    func startsAtOCV() async throws {
+        let ch = try SimulatedChannel(chemistry: "ideal_linear", amountOnBasis: 1e-3, instrument: .potentiostat)
+        let ocv = ch.state().cell.openCircuitVoltage()
+        let sweep = Sweep(startVolts: 3.2, vertices: [3.2, 3.8], scanRateVoltsPerSecond: 1e-3, cycles: 1,
+                          stepVolts: 0.001, startsAtOpenCircuit: true)
+        try await ch.apply(Setpoint(.sweep(sweep), maxAbsCurrent: 0.4))
+        let first = try await ch.nextReading()
+        #expect(abs(first.volts - ocv) < 0.005, "first point \(first.volts) V near OCV \(ocv) V")
+    }
+
+    @Test("`return_to_start: false` makes an LSV that stops at its last vertex")
+    func linearSweepStops() async throws {
+        let ch = try SimulatedChannel(chemistry: "ideal_linear", amountOnBasis: 1e-3, instrument: .potentiostat)
+        let sweep = Sweep(startVolts: 3.5, vertices: [3.6], scanRateVoltsPerSecond: 1e-3, cycles: 1, stepVolts: 0,
+                          returnsToStart: false)
+        try await ch.apply(Setpoint(.sweep(sweep), maxAbsCurrent: 0.4))
+        var r = try await ch.nextReading()
+        var n = 0
+        while !r.sweepDone && n < 10_000 { r = try await ch.nextReading(); n += 1 }
+        #expect(r.sweepDone)
+        #expect(n < 150, "0.1 V at 1 mV/s is 100 s, not 200 s out and back")
+    }
+}

@@ -220,9 +220,10 @@ struct Core: Sendable {
         setpoint = sp
         drive = Core.drive(for: sp, capabilities: capabilities)
         if case .sweep(var s) = sp.mode {
-            if s.startVolts.isNaN {
-                // "Start at the present OCV": resolved now, and stored resolved (JSON has no NaN).
+            if s.startVolts.isNaN || s.startsAtOpenCircuit == true {
+                // "Start at the present OCV" (`start: ocv`): resolved now, and stored resolved.
                 s.startVolts = cell.openCircuitVoltage()
+                s.startsAtOpenCircuit = false
                 setpoint.mode = .sweep(s)
             }
             sweep = SweepRunner(s, startVolts: s.startVolts)

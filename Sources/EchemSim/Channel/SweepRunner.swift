@@ -35,7 +35,12 @@ public struct SweepRunner: Sendable, Hashable, Codable {
             let rate = abs(first ? (sweep.firstCycleScanRate ?? sweep.scanRateVoltsPerSecond)
                                  : sweep.scanRateVoltsPerSecond)
             var path = vertices
-            if cycle == max(1, sweep.cycles), let end = sweep.endVolts { path.append(end) } else { path.append(startVolts) }
+            let last = cycle == max(1, sweep.cycles)
+            if last, let end = sweep.endVolts {
+                path.append(end)
+            } else if !(last && sweep.returnsToStart == false) {
+                path.append(startVolts) // an LSV (`return_to_start: false`) stops at its last vertex
+            }
             for v in path where v != here {
                 segs.append(Segment(from: here, to: v, rate: rate, cycle: cycle))
                 here = v
