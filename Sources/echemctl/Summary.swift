@@ -33,11 +33,7 @@ struct Summary: AsyncParsableCommand {
         }
         let stored = try store.run(prefix: run!)
         var totals: [CycleTotals] = []
-        try store.forEachSample(runID: stored.info.id) { s in
-            let t = CycleTotals(cycle: s.cycle, chargeAh: s.cycleChargeCapacity, dischargeAh: s.cycleDischargeCapacity,
-                                chargeWh: s.cycleChargeEnergy, dischargeWh: s.cycleDischargeEnergy, endTestTime: s.testTime)
-            if totals.last?.cycle == t.cycle { totals[totals.count - 1] = t } else { totals.append(t) }
-        }
+        try store.forEachSample(runID: stored.info.id) { CycleTotals.fold($0, into: &totals) }
         let cell = stored.info.cell
         let rows = CycleAnalysis.summarize(totals, cell: cell, options: analysis.options(for: cell))
         print(csv ? SummaryTable.csv(rows) : SummaryTable.text(rows, cell: cell, options: analysis.options(for: cell)), terminator: "")

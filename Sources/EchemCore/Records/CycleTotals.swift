@@ -21,12 +21,15 @@ public struct CycleTotals: Sendable, Hashable, Codable {
     /// so the last sample of a cycle holds them.
     public static func fromSamples<S: Sequence>(_ samples: S) -> [CycleTotals] where S.Element == Sample {
         var out: [CycleTotals] = []
-        for s in samples {
-            let t = CycleTotals(cycle: s.cycle, chargeAh: s.cycleChargeCapacity, dischargeAh: s.cycleDischargeCapacity,
-                                chargeWh: s.cycleChargeEnergy, dischargeWh: s.cycleDischargeEnergy, endTestTime: s.testTime)
-            if out.last?.cycle == s.cycle { out[out.count - 1] = t } else { out.append(t) }
-        }
+        for s in samples { fold(s, into: &out) }
         return out
+    }
+
+    /// Folds one sample (in seq order) into a running list of per-cycle totals.
+    public static func fold(_ s: Sample, into totals: inout [CycleTotals]) {
+        let t = CycleTotals(cycle: s.cycle, chargeAh: s.cycleChargeCapacity, dischargeAh: s.cycleDischargeCapacity,
+                            chargeWh: s.cycleChargeEnergy, dischargeWh: s.cycleDischargeEnergy, endTestTime: s.testTime)
+        if totals.last?.cycle == s.cycle { totals[totals.count - 1] = t } else { totals.append(t) }
     }
 }
 
