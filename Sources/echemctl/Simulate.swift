@@ -17,6 +17,7 @@ struct Simulate: AsyncParsableCommand {
           echemctl simulate protocols/seed-000/0-3-zns-long-cycling.yaml --loop-cap 3
           echemctl simulate my.yaml --chemistry li_s --mass 4.5mg --basis sulfur --nominal 1675mAh/g --bdf out.csv
           echemctl simulate --resume 3f2a --db echem-sim.sqlite      # continue a killed run from its checkpoint
+          echemctl simulate --abandon 3f2a --db echem-sim.sqlite     # or close it as stopped
         """)
 
     @Argument(help: "The protocol file (YAML, or aurora-unicycler JSON). Not needed with --resume.")
@@ -42,6 +43,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Resume a killed run (id or prefix) from its last checkpoint in --db.")
     var resume: String?
 
+    @Option(help: "Close a killed run (id or prefix) as stopped instead of resuming it: job policy `stop`.")
+    var abandon: String?
+
     @Option(help: "Gaussian measurement noise σ for V (e.g. 0.5mV); default none.")
     var noise: String?
 
@@ -52,6 +56,18 @@ struct Simulate: AsyncParsableCommand {
 
     func run() async throws {
         let store = try RunStore(path: db)
+        if let abandon {
+            let stored = try store.run(prefix: abandon)
+            guard stored.status == .running || stored.status == .paused else {
+                throw ValidationError("run \(stored.info.id) has status \(stored.status.rawValue); nothing to abandon")
+            }
+            let testTime = try store.samples(runID: stored.info.id, fromSeq: max(0, (try store.lastSeq(runID: stored.info.id)) ?? 0))
+                .last?.testTime ?? 0
+            try await store.finish(runID: stored.info.id, status: .stopped,
+                                   reason: "interrupted and not resumed (job policy stop)", testTime: testTime)
+            print("run \(stored.info.id.uuidString.lowercased()) closed as stopped")
+            return
+        }
         let prepared: PreparedRun
         if let resume {
             prepared = try PreparedRun.resuming(resume, store: store, options: self)

@@ -80,3 +80,31 @@ struct SimulateCrashTests {
         #expect(try after.events(runID: run.id).contains { $0.kind == "resume" })
     }
 }
+
+@Suite("Job policy stop")
+struct AbandonTests {
+    @Test("--abandon closes an interrupted run as stopped and keeps its samples")
+    func abandon() async throws {
+        let db = temporaryDirectory().appendingPathComponent("abandon.sqlite").path
+        let store = try RunStore(path: db)
+        let program = StepProgram(name: "p", source: "p.yaml", instructions: [])
+        let run = RunInfo(bench: "b", channel: "c", protocolName: "p", protocolText: "", program: program, cell: nil,
+                          startedUnix: 0)
+        try await store.begin(run)
+        let samples = (0..<10).map { k in
+            Sample(seq: Int64(k), testTime: Double(k), unixTime: Double(k), stepTime: Double(k), volts: 3, amperes: 0,
+                   stepID: 1, stepCount: 1, cycle: 1)
+        }
+        try await store.commit(runID: run.id, samples: samples, steps: [], events: [], spectra: [],
+                               checkpoint: EngineCheckpoint(pc: 0, nextSeq: 10))
+        try store.close()
+
+        let (p, _) = try runEchemctl(["simulate", "--abandon", String(run.id.uuidString.prefix(6)), "--db", db])
+        #expect(p.terminationStatus == 0)
+        let after = try RunStore(path: db)
+        let stored = try after.run(id: run.id)
+        #expect(stored.status == .stopped)
+        #expect(stored.reason?.contains("policy stop") == true)
+        #expect(try after.sampleCount(runID: run.id) == 10)
+    }
+}
