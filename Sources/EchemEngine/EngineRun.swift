@@ -4,7 +4,10 @@ import EchemCore
 /// Where the current step left off, and what happens next.
 enum StepExit {
     case next
+    /// Index within the routine in progress.
     case goto(Int)
+    /// An operator's goto: a label of the main program, leaving any event body.
+    case gotoMain(Int)
     case end(String)
     case pause(String)
     case terminated(RunStatus, String)
@@ -145,7 +148,10 @@ final class EngineRun {
                 case .next:
                     pc += 1
                 case .goto(let target):
-                    if routine != nil { callStack.removeAll() }
+                    // A goto stays within its own part (main program or one event body), as compiled.
+                    pc = target
+                case .gotoMain(let target):
+                    callStack.removeAll()
                     routine = nil
                     pc = target
                 case .end(let reason):

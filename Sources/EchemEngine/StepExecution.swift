@@ -83,7 +83,7 @@ extension EngineRun {
                     continue
                 }
                 try await storeBoundary(&ctx)
-                return finishStep(&record, ctx: ctx, reason: "operator goto \(label)", exit: .goto(target))
+                return finishStep(&record, ctx: ctx, reason: "operator goto \(label)", exit: .gotoMain(target))
             }
 
             let r = try await channel.nextReading()

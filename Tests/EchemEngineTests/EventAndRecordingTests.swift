@@ -56,3 +56,24 @@ struct EventAndRecordingTests {
         #expect(zip(times.dropFirst(), times.dropFirst(2)).allSatisfy { $1 - $0 == 8 || $1 == 360 })
     }
 }
+
+@Suite("goto inside an event body")
+struct EventBodyGotoTests {
+    @Test("A goto in an event body jumps within that body, then the main program continues")
+    func gotoWithinBody() async throws {
+        var b = ProgramBuilder()
+        b.loop(.counted(count: 2))
+        b.step(.current(amperes: -1e-3), ends: [end(.stepTime, .greaterOrEqual, 3)])
+        b.endLoop()
+        let body: [Instruction] = [
+            .step(Step(id: 10, summary: "rest", control: .rest,
+                       ends: [end(.stepTime, .greaterOrEqual, 2, .goto(label: "last", index: 2))])),
+            .step(Step(id: 11, summary: "skipped", control: .current(amperes: 5e-3), ends: [end(.stepTime, .greaterOrEqual, 2)])),
+            .step(Step(id: 12, label: "last", summary: "rest", control: .rest, ends: [end(.stepTime, .greaterOrEqual, 2)])),
+        ]
+        let program = b.program(subroutines: [body], cycleEvents: [CycleEvent(afterCycles: [1], body: 0)])
+        let (outcome, journal) = try await runEngine(program, channel: LinearCellChannel())
+        #expect(outcome.status == .completed)
+        #expect(journal.steps.map(\.stepID) == [1, 10, 12, 1])
+    }
+}
