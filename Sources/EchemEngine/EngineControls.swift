@@ -29,12 +29,26 @@ final class ControlMailbox: Sendable {
 
     var stopReason: String? { state.withLock { $0.stopReason } }
 
-    /// Takes a pending immediate pause, leaving a step-end pause in place.
-    func takePauseNow() -> Bool {
+    /// What the sample loop must act on, read under one lock per sample: a stop (left in place,
+    /// so every level of the interpreter sees it), or else a pending immediate pause or goto (taken).
+    enum Request {
+        case stop(String)
+        case pauseNow
+        case goto(String)
+    }
+
+    func poll() -> Request? {
         state.withLock { s in
-            guard s.pause == .now else { return false }
-            s.pause = nil
-            return true
+            if let reason = s.stopReason { return .stop(reason) }
+            if s.pause == .now {
+                s.pause = nil
+                return .pauseNow
+            }
+            if let label = s.gotoLabel {
+                s.gotoLabel = nil
+                return .goto(label)
+            }
+            return nil
         }
     }
 
@@ -43,13 +57,6 @@ final class ControlMailbox: Sendable {
             guard s.pause == .atStepEnd else { return false }
             s.pause = nil
             return true
-        }
-    }
-
-    func takeGoto() -> String? {
-        state.withLock { s in
-            defer { s.gotoLabel = nil }
-            return s.gotoLabel
         }
     }
 

@@ -137,7 +137,7 @@ final class EngineRun {
                 pc = again ? le.beginIndex + 1 : pc + 1
                 if lb.advancesCycle && program.cycleDefinition == .loops { endCycle() }
             case .step(let step):
-                if let stopped = try await directionCycleBoundary(step) { return stopped }
+                directionCycleBoundary(step)
                 if engine.mailbox.takeReservedPause(stepID: step.id) {
                     if let t = try await pauseRun("reserved pause before step \(step.id)") { return t }
                 }
@@ -170,19 +170,18 @@ final class EngineRun {
     }
 
     /// With a charge/discharge cycle definition, a new cycle starts when the direction flips.
-    func directionCycleBoundary(_ step: Step) async throws -> (RunStatus, String)? {
+    func directionCycleBoundary(_ step: Step) {
         let d = step.control.direction
-        guard d != .none else { return nil }
+        guard d != .none else { return }
+        // Recorded even when a cycle event is scheduled: the event returns to this step, which
+        // must not close the cycle a second time.
         defer { lastDirection = d }
         switch program.cycleDefinition {
-        case .loops: return nil
         case .chargeAfterDischarge where d == .charge && lastDirection == .discharge,
              .dischargeAfterCharge where d == .discharge && lastDirection == .charge:
-            lastDirection = d
             endCycle()
         default: break
         }
-        return nil
     }
 
     /// Closes the cycle in progress, reports its totals, and schedules the events that fire after it.
@@ -222,7 +221,6 @@ final class EngineRun {
 
     func finish(_ status: RunStatus, _ reason: String) async throws -> RunOutcome {
         try await channel.outputOff()
-        if status == .completed && pc >= code(routine).count && routine == nil { pc = program.instructions.count }
         try await flush(progress: nil)
         try await engine.journal.finish(runID: engine.run.id, status: status, reason: reason, testTime: testTime)
         let outcome = RunOutcome(status: status, reason: reason, testTime: testTime, samplesStored: nextSeq, cycle: cycle)

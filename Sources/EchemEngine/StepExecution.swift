@@ -41,12 +41,12 @@ extension EngineRun {
                                              points: points)
             pendingSpectra.append(spectrum)
             engine.observer?(.spectrum(spectrum))
-            let exit = try await sampleOnce(&ctx, reason: "spectrum measured (\(points.count) points)")
+            let exit = try await sampleOnce(&ctx)
             return finishStep(&record, ctx: ctx, reason: "spectrum measured", exit: exit)
         case .operatorPause(let message):
             try await channel.outputOff()
             if let t = try await pauseRun("operator: \(message)") { return .terminated(t.0, t.1) }
-            let exit = try await sampleOnce(&ctx, reason: "operator resumed")
+            let exit = try await sampleOnce(&ctx)
             return finishStep(&record, ctx: ctx, reason: "operator resumed", exit: exit)
         case .temperature(let celsius, _):
             try await channel.setChamberTemperature(celsius)
@@ -66,23 +66,24 @@ extension EngineRun {
         var soakStart: Double?
         var first = true
         while true {
-            if let reason = mailbox.stopReason {
+            switch mailbox.poll() {
+            case nil:
+                break
+            case .stop(let reason):
                 try await channel.outputOff()
-                try await storeBoundary(&ctx)
+                storeBoundary(&ctx)
                 _ = finishStep(&record, ctx: ctx, reason: reason, exit: .next)
                 return .terminated(.stopped, reason)
-            }
-            if mailbox.takePauseNow() {
-                try await storeBoundary(&ctx)
+            case .pauseNow:
+                storeBoundary(&ctx)
                 if let t = try await pauseRun("pause now, in step \(step.id)") { return .terminated(t.0, t.1) }
                 try await channel.apply(setpoint)
-            }
-            if let label = mailbox.takeGoto() {
+            case .goto(let label):
                 guard let target = program.labels[label] else {
                     log("goto", "no label \(label); ignored")
                     continue
                 }
-                try await storeBoundary(&ctx)
+                storeBoundary(&ctx)
                 return finishStep(&record, ctx: ctx, reason: "operator goto \(label)", exit: .gotoMain(target))
             }
 
@@ -195,7 +196,7 @@ extension EngineRun {
     }
 
     /// Takes one reading and stores it as the step's boundary sample.
-    private func sampleOnce(_ ctx: inout StepContext, reason: String) async throws -> StepExit {
+    private func sampleOnce(_ ctx: inout StepContext) async throws -> StepExit {
         let r = try await channel.nextReading()
         _ = advance(&ctx, reading: r)
         appendSample(&ctx, r)
@@ -203,7 +204,7 @@ extension EngineRun {
     }
 
     /// Stores the last reading as a boundary sample when the step is interrupted between readings.
-    private func storeBoundary(_ ctx: inout StepContext) async throws {
+    private func storeBoundary(_ ctx: inout StepContext) {
         if pendingSamples.last?.testTime != testTime || pendingSamples.last?.stepCount != stepCount {
             appendSample(&ctx, lastReading)
         }

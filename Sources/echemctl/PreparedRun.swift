@@ -18,7 +18,8 @@ struct PreparedRun {
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw ValidationError("\(file): cannot read (\(error.localizedDescription))")
         }
-        // The file's own cell is the base; flags and --cell refine or replace it.
+        // Two passes: the first finds the file's own cell (the base that flags and --cell refine),
+        // which sizes the simulated channel; the second checks the program against that channel.
         let first = ProtocolCompiler.compile(text: text, filename: file,
                                              options: CompileOptions(loopCountCap: options.loopCap))
         let cell = try options.cellOptions.resolve(base: first.program?.cell ?? first.cell)

@@ -61,8 +61,7 @@ struct Simulate: AsyncParsableCommand {
             guard stored.status == .running || stored.status == .paused else {
                 throw ValidationError("run \(stored.info.id) has status \(stored.status.rawValue); nothing to abandon")
             }
-            let testTime = try store.samples(runID: stored.info.id, fromSeq: max(0, (try store.lastSeq(runID: stored.info.id)) ?? 0))
-                .last?.testTime ?? 0
+            let testTime = try store.latestCheckpoint(runID: stored.info.id)?.testTime ?? 0
             try await store.finish(runID: stored.info.id, status: .stopped,
                                    reason: "interrupted and not resumed (job policy stop)", testTime: testTime)
             print("run \(stored.info.id.uuidString.lowercased()) closed as stopped")
