@@ -29,7 +29,7 @@ extension EngineRun {
                               startVolts: progress?.stepStartVolts ?? lastReading.volts)
         if let p = progress {
             ctx.seconds = p.stepSeconds; ctx.capacity = p.stepCapacity; ctx.energy = p.stepEnergy
-            if let t = p.nextTimerSeconds, !ctx.timerDue.isEmpty { ctx.timerDue[0] = t }
+            if let t = p.nextTimerSeconds, !ctx.timerDue.isEmpty { ctx.timerDue[0] = t; ctx.nextTimer = ctx.timerDue.min()! }
         }
 
         switch step.control {
@@ -134,7 +134,7 @@ extension EngineRun {
             if let exit {
                 return finishStep(&record, ctx: ctx, reason: reason, exit: exit)
             }
-            if let due = ctx.timerDue.first, ctx.seconds >= due, !step.timerEvents.isEmpty {
+            if ctx.seconds >= ctx.nextTimer {
                 if let t = try await runTimerEvents(step, ctx: &ctx, record: &record) { return .terminated(t.0, t.1) }
                 try await channel.apply(setpoint)
             }
@@ -235,6 +235,7 @@ extension EngineRun {
             pc = 0
             if let t = try await interpret(returnDepth: depth) { return t }
         }
+        ctx.nextTimer = ctx.timerDue.min() ?? .infinity
         stepCount += 1
         record = StepRecord(stepCount: stepCount, stepID: step.id, label: step.label, kind: step.control.kind,
                             cycle: cycle, startTestTime: testTime)
@@ -255,6 +256,8 @@ struct StepContext {
     var energy = 0.0
     var startVolts: Double
     var timerDue: [Double]
+    /// The earliest of `timerDue` (∞ without timers): one comparison per sample.
+    var nextTimer: Double
 
     init(step: Step, limits: SafetyLimits, rule: RecordingRule, startVolts: Double) {
         self.step = step
@@ -263,6 +266,7 @@ struct StepContext {
         self.filter = RecordingFilter(rule: rule)
         self.startVolts = startVolts
         self.timerDue = step.timerEvents.map(\.intervalSeconds)
+        self.nextTimer = timerDue.min() ?? .infinity
     }
 
     func progress(stepCount: Int) -> StepProgress {

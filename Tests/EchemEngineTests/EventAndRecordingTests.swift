@@ -77,3 +77,17 @@ struct EventBodyGotoTests {
         #expect(journal.steps.map(\.stepID) == [1, 10, 12, 1])
     }
 }
+
+@Suite("Several timers on one step")
+struct SeveralTimersTests {
+    @Test("Each timer fires on its own interval: 30 s and 45 s timers fire at 30, 45, 60 and 90 s")
+    func twoTimers() async throws {
+        var b = ProgramBuilder()
+        let a = Step(id: 50, summary: "a", control: .rest, ends: [end(.stepTime, .greaterOrEqual, 5)])
+        let c = Step(id: 51, summary: "b", control: .rest, ends: [end(.stepTime, .greaterOrEqual, 5)])
+        b.step(.current(amperes: -1e-3), ends: [end(.stepTime, .greaterOrEqual, 100)],
+               timers: [TimerEvent(intervalSeconds: 30, body: 0), TimerEvent(intervalSeconds: 45, body: 1)])
+        let (_, journal) = try await runEngine(b.program(subroutines: [[.step(a)], [.step(c)]]), channel: LinearCellChannel())
+        #expect(journal.steps.map(\.stepID) == [1, 50, 1, 51, 1, 50, 1, 50, 51, 1])
+    }
+}
