@@ -10,8 +10,11 @@ import Foundation
 /// - cycle events run once per matching cycle; timer events once per interval of their step.
 public struct DurationEstimate: Sendable, Hashable, Codable {
     public var totalSeconds: Double
-    /// Some durations could not be estimated (no time limit, no capacity): the total is a lower bound.
+    /// Some steps could not be estimated and count 0 s (no time limit, no capacity): a lower bound.
     public var isLowerBound: Bool
+    /// Some steps could not be estimated and count as their time limit (a watchdog that a voltage
+    /// cut-off would normally beat): an upper bound. With both flags the total is only indicative.
+    public var isUpperBound: Bool = false
     /// Cycles the program is expected to count.
     public var cycles: Int
     /// One execution of each step, by `Step.id` (main program and event bodies).
@@ -38,8 +41,11 @@ public struct DurationEstimate: Sendable, Hashable, Codable {
             let body = e.list(program.subroutines[ev.body])
             total += Double(fires) * body.seconds
         }
-        return DurationEstimate(totalSeconds: total, isLowerBound: e.unknown, cycles: cycles, stepSeconds: e.stepSeconds,
-                                unknownSteps: e.unknownSteps, loopSeconds: e.loopSeconds, loopPasses: e.loopPasses, notes: e.notes)
+        var result = DurationEstimate(totalSeconds: total, isLowerBound: e.unknown, cycles: cycles,
+                                      stepSeconds: e.stepSeconds, unknownSteps: e.unknownSteps,
+                                      loopSeconds: e.loopSeconds, loopPasses: e.loopPasses, notes: e.notes)
+        result.isUpperBound = e.overestimated
+        return result
     }
 
     /// One execution of one step (timer events excluded): seconds, and whether it was known.
@@ -61,6 +67,10 @@ public struct DurationEstimate: Sendable, Hashable, Codable {
             guard a != 0 else { return capped(nil) }
             var t: Double? = capLimit.map { $0 / abs(a) * 3600 }
             if voltageCut, let q = capacityAh { t = min(t ?? .infinity, q / abs(a) * 3600) }
+            if voltageCut, t == nil, let limit = timeLimit {
+                // Only the watchdog is known; the cut-off normally ends the step well before it.
+                return (limit, false, "counted as its time limit: no cell capacity to estimate the voltage cut-off")
+            }
             return capped(t)
         case .voltage:
             if let tl = timeLimit { return (tl, true, nil) }
@@ -116,7 +126,10 @@ private struct Estimator {
     var loopSeconds: [Int: Double] = [:]
     var loopPasses: [Int: Int] = [:]
     var notes: [String] = []
+    /// Some step counted 0 s for want of an estimate.
     var unknown = false
+    /// Some step counted a time limit or a guess for want of an estimate.
+    var overestimated = false
 
     init(capacityAh: Double?, program: StepProgram) {
         self.capacityAh = capacityAh
@@ -161,7 +174,13 @@ private struct Estimator {
             switch ins[i] {
             case .step(let s):
                 let (t, known, n) = DurationEstimate.stepSeconds(s, capacityAh: capacityAh)
-                if !known { unknown = true; unknownSteps.insert(s.id) }
+                if !known {
+                    // 0 s makes the total a lower bound, a time limit an upper one; a guessed
+                    // CV-hold hour is neither.
+                    if case .voltage = s.control { unknown = true; overestimated = true }
+                    else if t > 0 { overestimated = true } else { unknown = true }
+                    unknownSteps.insert(s.id)
+                }
                 if let n { note("step \(s.id): \(n)") }
                 stepSeconds[s.id] = t
                 var total = t

@@ -38,7 +38,8 @@ public enum ProgramExplanation {
             }
         }
         out.append("")
-        let bound = estimate.isLowerBound ? "at least " : ""
+        let bound = estimate.isLowerBound ? (estimate.isUpperBound ? "roughly " : "at least ")
+                                          : (estimate.isUpperBound ? "at most " : "")
         out.append("estimated duration: \(bound)\(SIFormat.duration(estimate.totalSeconds)), \(estimate.cycles) cycle\(estimate.cycles == 1 ? "" : "s")"
                    + (cell.map { " on \($0.name)" } ?? ""))
         if !estimate.unknownSteps.isEmpty {

@@ -36,6 +36,7 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         var override: CellMetadata? = nil
+        var valid = 0
         var failed = false
         if let path = cell {
             let (loaded, diags) = ProtocolCompiler.loadCell(path: path)
@@ -51,7 +52,7 @@ struct Validate: AsyncParsableCommand {
             if ValidateOutput.isCellFile(file) {
                 let (loaded, diags) = ProtocolCompiler.loadCell(path: file)
                 report(diags)
-                if loaded == nil { failed = true } else if !quiet { print("ok \(file)") }
+                if loaded == nil { failed = true } else { valid += 1; if !quiet { print("ok \(file)") } }
                 continue
             }
             var fileCell = override
@@ -63,7 +64,11 @@ struct Validate: AsyncParsableCommand {
             }
             let result = ProtocolCompiler.compile(path: file, options: CompileOptions(cell: fileCell))
             report(result.diagnostics)
-            if result.hasErrors { failed = true } else if !quiet { print("ok \(file)") }
+            if result.hasErrors { failed = true } else { valid += 1; if !quiet { print("ok \(file)") } }
+        }
+        if !files.isEmpty {
+            // One line even with --quiet, so a person sees the check ran.
+            print("\(valid) of \(files.count) file\(files.count == 1 ? "" : "s") valid")
         }
         if files.isEmpty, !failed {
             ValidateOutput.stderr("error: no protocol files found in \(paths.joined(separator: " "))")

@@ -80,3 +80,18 @@ struct DurationEstimateTests {
         #expect(e.unknownSteps == [1])
     }
 }
+
+@Suite("Duration estimate bounds")
+struct DurationEstimateBoundTests {
+    @Test("a voltage cut-off step without cell capacity counts its watchdog time: an upper bound, not a lower one")
+    func watchdogIsUpperBound() throws {
+        let text = "echemd: 1\nname: t\nsteps:\n  - charge: 1 mA\n    until: [V >= 4.2 V, time >= 4 h]\n"
+        let result = ProtocolCompiler.compile(text: text, filename: "t.yaml")
+        let program = try #require(result.program)
+        let e = DurationEstimate.estimate(program)
+        #expect(e.totalSeconds == 4 * 3600)
+        #expect(e.isUpperBound)
+        #expect(!e.isLowerBound)
+        #expect(ProgramExplanation.render(program, description: nil, cell: nil).contains("estimated duration: at most 4 h"))
+    }
+}
