@@ -13,6 +13,7 @@ public enum PauseMode: String, Sendable, Codable {
 final class ControlMailbox: Sendable {
     struct State {
         var stopReason: String?
+        var interruptReason: String?
         var pause: PauseMode?
         var gotoLabel: String?
         var reservedPauseStepIDs: Set<Int> = []
@@ -23,15 +24,18 @@ final class ControlMailbox: Sendable {
     private let state = Mutex(State())
 
     func requestStop(_ reason: String) { state.withLock { $0.stopReason = reason }; wakeResume() }
+    func requestInterrupt(_ reason: String) { state.withLock { $0.interruptReason = reason }; wakeResume() }
     func requestPause(_ mode: PauseMode) { state.withLock { $0.pause = mode } }
     func requestGoto(_ label: String) { state.withLock { $0.gotoLabel = label } }
     func reservePause(beforeStepID id: Int) { state.withLock { _ = $0.reservedPauseStepIDs.insert(id) } }
 
     var stopReason: String? { state.withLock { $0.stopReason } }
+    var interruptReason: String? { state.withLock { $0.interruptReason } }
 
     /// What the sample loop must act on, read under one lock per sample: a stop (left in place,
     /// so every level of the interpreter sees it), or else a pending immediate pause or goto (taken).
     enum Request {
+        case interrupt(String)
         case stop(String)
         case pauseNow
         case goto(String)
@@ -39,6 +43,7 @@ final class ControlMailbox: Sendable {
 
     func poll() -> Request? {
         state.withLock { s in
+            if let reason = s.interruptReason { return .interrupt(reason) }
             if let reason = s.stopReason { return .stop(reason) }
             if s.pause == .now {
                 s.pause = nil
@@ -68,7 +73,7 @@ final class ControlMailbox: Sendable {
     func waitForResume() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let resumeNow: Bool = state.withLock { s in
-                if s.resumeRequested || s.stopReason != nil {
+                if s.resumeRequested || s.stopReason != nil || s.interruptReason != nil {
                     s.resumeRequested = false
                     return true
                 }

@@ -211,6 +211,7 @@ final class EngineRun {
         engine.observer?(.paused(reason))
         if !engine.options.autoResumePauses {
             await engine.mailbox.waitForResume()
+            if let reason = engine.mailbox.interruptReason { throw EngineInterrupted(reason: reason) }
             if let stop = engine.mailbox.stopReason { return (.stopped, stop) }
         }
         engine.observer?(.resumed)

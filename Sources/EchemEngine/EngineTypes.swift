@@ -51,3 +51,10 @@ public struct LimitViolation: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 }
+
+/// Thrown inside the engine when the daemon interrupts a run (SIGTERM, shutdown): the batch in
+/// progress is committed with a mid-step checkpoint and the output is off, but the run is not
+/// finished, so a restarted daemon resumes it by its recovery policy.
+struct EngineInterrupted: Error {
+    let reason: String
+}

@@ -35,6 +35,11 @@ public final class StepEngine: Sendable {
         let state = EngineRun(engine: self)
         do {
             return try await state.runProgram()
+        } catch let interrupted as EngineInterrupted {
+            try? await channel.outputOff()
+            // Not finished: the store keeps the run as running, with its last checkpoint.
+            return RunOutcome(status: .running, reason: interrupted.reason, testTime: state.testTime,
+                              samplesStored: state.nextSeq, cycle: state.cycle)
         } catch {
             try? await channel.outputOff()
             try? await journal.finish(runID: run.id, status: .failed, reason: "\(error)", testTime: state.testTime)
@@ -45,6 +50,9 @@ public final class StepEngine: Sendable {
     public func pause(_ mode: PauseMode = .atStepEnd) { mailbox.requestPause(mode) }
     public func resume() { mailbox.resume() }
     public func stop(reason: String = "operator stop") { mailbox.requestStop(reason) }
+    /// Commits the batch in progress with a mid-step checkpoint, turns the output off and returns
+    /// with status `running`, leaving the run to be resumed (daemon shutdown, SIGTERM).
+    public func interrupt(reason: String = "daemon shutdown") { mailbox.requestInterrupt(reason) }
     /// Ends the step in progress and continues at `label` (in the main program).
     public func goto(label: String) { mailbox.requestGoto(label) }
     /// Pause before the step with this id starts (Neware's "reserve pause").

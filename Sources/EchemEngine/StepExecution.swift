@@ -69,6 +69,10 @@ extension EngineRun {
             switch mailbox.poll() {
             case nil:
                 break
+            case .interrupt(let reason):
+                try await channel.outputOff()
+                try await flush(progress: ctx.progress(stepCount: stepCount))
+                throw EngineInterrupted(reason: reason)
             case .stop(let reason):
                 try await channel.outputOff()
                 storeBoundary(&ctx)

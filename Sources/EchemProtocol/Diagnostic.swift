@@ -63,9 +63,12 @@ public struct CompileResult: Sendable {
     public var cell: CellMetadata?
     /// The file's `description:` text, shown by `explain`.
     public var protocolDescription: String?
+    /// The file's `job:` header, if any (the daemon's queue reads it).
+    public var job: JobTarget?
 
     public init(program: StepProgram?, diagnostics: [Diagnostic], needsCell: Bool, cell: CellMetadata? = nil,
-                protocolDescription: String? = nil) {
+                protocolDescription: String? = nil, job: JobTarget? = nil) {
+        self.job = job
         self.program = program
         self.diagnostics = diagnostics
         self.needsCell = needsCell

@@ -46,7 +46,8 @@ public enum ProtocolCompiler {
         var lowering = Lowering(r, cell: cell, options: options)
         let program = lowering.lower(doc, source: filename, cellDerivations: derivations)
         return CompileResult(program: program, diagnostics: sorted(r.diagnostics),
-                             needsCell: !lowering.missingCell.isEmpty, cell: cell, protocolDescription: doc.description)
+                             needsCell: !lowering.missingCell.isEmpty, cell: cell, protocolDescription: doc.description,
+                             job: doc.job)
     }
 
     /// Read a `NAME.cell.yaml`: the `cell:` map's keys at top level (a file with a single

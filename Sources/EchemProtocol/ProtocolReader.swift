@@ -3,7 +3,7 @@ import Yams
 
 /// A YAML protocol document (format 1) into `ProtocolSyntax`.
 enum ProtocolReader {
-    static let topKeys = ["echemd", "name", "description", "cell", "cycle_definition", "record", "safety", "events", "steps"]
+    static let topKeys = ["echemd", "name", "description", "cell", "job", "cycle_definition", "record", "safety", "events", "steps"]
 
     static func read(_ root: Node, _ r: NodeReader) -> ProtocolSyntax? {
         guard let m = r.mapping(root, what: "the protocol", keys: topKeys) else { return nil }
@@ -22,6 +22,7 @@ enum ProtocolReader {
             doc.description = r.scalar(n, what: "description", expected: "text")
         }
         if let n = m["cell"] { doc.cell = CellReader.read(n, defaultName: doc.name.isEmpty ? "cell" : "cell of \(doc.name)", r) }
+        if let n = m["job"], !r.isNull(n) { doc.job = JobReader.read(n, r) }
         if let n = m["cycle_definition"], let s = r.string(n, what: "cycle_definition") {
             if let d = CycleDefinition(rawValue: s) { doc.cycleDefinition = d } else {
                 r.error(r.loc(n), "unknown cycle_definition '\(s)'", expected: "loops, charge_after_discharge or discharge_after_charge")

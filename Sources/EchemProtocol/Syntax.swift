@@ -14,6 +14,7 @@ struct ProtocolSyntax: Sendable {
     var name: String
     var description: String?
     var cell: CellSyntax?
+    var job: JobTarget?
     var cycleDefinition: CycleDefinition = .loops
     var record: RecordSyntax?
     var safety: SafetySyntax?

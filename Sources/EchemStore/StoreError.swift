@@ -5,6 +5,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownRun(String)
     /// A CLI prefix that matches no run, or more than one (the candidates, in full).
     case noRunMatches(prefix: String)
+    case noJobMatches(prefix: String)
     case ambiguousPrefix(prefix: String, candidates: [String])
     case invalidPrefix(String)
     /// A batch whose samples would leave a gap or overlap in the run's sequence numbers.
@@ -19,8 +20,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no run \(id) in this store"
         case .noRunMatches(let p):
             return "no run id starts with '\(p)'"
+        case .noJobMatches(let p):
+            return "no job id starts with '\(p)'"
         case .ambiguousPrefix(let p, let c):
-            return "run id prefix '\(p)' is ambiguous: matches \(c.joined(separator: ", ")); type more characters"
+            return "id prefix '\(p)' is ambiguous: matches \(c.joined(separator: ", ")); type more characters"
         case .invalidPrefix(let p):
             return "'\(p)' is not a run id prefix (expected hex digits and dashes, e.g. 3f2a9c)"
         case .sequenceGap(let id, let expected, let got):

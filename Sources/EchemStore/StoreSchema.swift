@@ -104,6 +104,34 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: job queue") { db in
+            // The daemon's queue. A job row is written when a file is accepted and is never
+            // deleted: its state, reason and timestamps are the queue's history.
+            try db.execute(sql: """
+                CREATE TABLE job (
+                    seq            INTEGER PRIMARY KEY,     -- submission order (first come, first served)
+                    uuid           TEXT NOT NULL UNIQUE,
+                    state          TEXT NOT NULL,
+                    reason         TEXT NOT NULL DEFAULT '',
+                    name           TEXT NOT NULL,
+                    source         TEXT NOT NULL,           -- the dropped file (as archived), or 'socket'
+                    protocol_name  TEXT NOT NULL,
+                    protocol_text  TEXT NOT NULL,
+                    filename       TEXT NOT NULL,           -- how diagnostics name the protocol
+                    cell_json      TEXT,
+                    target_json    TEXT NOT NULL,
+                    submitted_by   INTEGER,                 -- uid of the submitting peer, if known
+                    submitted_unix REAL NOT NULL,
+                    started_unix   REAL,
+                    ended_unix     REAL,
+                    updated_unix   REAL NOT NULL,
+                    channel        TEXT,                    -- the channel it runs (ran) on
+                    potentiostat   TEXT,
+                    run_uuid       TEXT                     -- the run it produced
+                );
+                CREATE INDEX job_state ON job(state, seq);
+                """)
+        }
         return migrator
     }
 }
