@@ -3,7 +3,7 @@ SWIFT ?= swift
 PROTO ?= protocols/seed-000/0-3-zns-long-cycling.yaml
 DEMO_DB ?= out/demo.sqlite
 
-.PHONY: deps demo test build release bench clean
+.PHONY: deps demo demo-offline test build release bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -12,9 +12,13 @@ build: deps
 	$(SWIFT) build
 	@mkdir -p out
 
-# The main job today: validate every seed protocol, explain seed row 0-3, then run it on the
-# simulated bench (300 cycles of the ZnS anode) with live progress and the per-cycle summary.
+# The main job: start echemd on its simulated bench, drop seed row 0-3 (300 cycles of the ZnS
+# anode) into the queue folder, watch it live over the socket, then export it as BDF.
 demo: build
+	PROTO=$(PROTO) scripts/demo.sh
+
+# The same protocol without the daemon: explain it, then run it in-process at full speed.
+demo-offline: build
 	$(SWIFT) run echemctl validate --quiet protocols
 	$(SWIFT) run echemctl explain $(PROTO)
 	$(SWIFT) run echemctl simulate $(PROTO) --db $(DEMO_DB) --bdf $(DEMO_DB:.sqlite=.bdf.csv)

@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "echemctl", targets: ["echemctl"]),
         .executable(name: "echem-bench", targets: ["echem-bench"]),
+        .executable(name: "echemd", targets: ["echemd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
@@ -34,9 +35,23 @@ let package = Package(
         .target(name: "EchemEngine", dependencies: ["EchemCore"]),
         .target(name: "EchemAnalysis", dependencies: ["EchemCore"]),
         .target(name: "EchemDrivers", dependencies: ["EchemCore", "CModbus", "CUdev"]),
+        // TOML with a source location on every key and value, so config and device-profile
+        // mistakes get `FILE:LINE:COL` errors like protocol files do.
+        .target(name: "EchemTOML"),
+        // Linux plumbing with no domain knowledge: sd_notify, socket activation, UNIX line server
+        // with peer credentials, inotify.
+        .target(name: "EchemPlatform"),
+        .target(name: "EchemDaemon", dependencies: [
+            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis",
+            "EchemTOML", "EchemPlatform",
+        ]),
+        .executableTarget(name: "echemd", dependencies: [
+            "EchemDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .executableTarget(name: "echemctl", dependencies: [
             "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis",
+            "EchemDaemon", "EchemPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "echem-bench", dependencies: [
@@ -53,6 +68,11 @@ let package = Package(
             "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol", "EchemAnalysis",
         ]),
         .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers"]),
+        .testTarget(name: "EchemTOMLTests", dependencies: ["EchemTOML"]),
+        .testTarget(name: "EchemPlatformTests", dependencies: ["EchemPlatform"]),
+        .testTarget(name: "EchemDaemonTests", dependencies: [
+            "EchemDaemon", "EchemCore", "EchemStore", "EchemPlatform", "EchemProtocol",
+        ]),
         .testTarget(name: "EchemAnalysisTests", dependencies: ["EchemAnalysis", "EchemSim", "EchemCore"]),
     ],
     swiftLanguageModes: [.v6]

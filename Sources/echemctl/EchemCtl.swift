@@ -5,7 +5,9 @@ import ArgumentParser
 struct EchemCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "echemctl",
-        abstract: "Validate, explain and simulate echemd protocols; export and summarise runs.",
-        subcommands: [Validate.self, Explain.self, Simulate.self, Summary.self, GITT.self, Export.self]
+        abstract: "Validate, explain and simulate echemd protocols; talk to the echemd daemon; export and summarise runs.",
+        subcommands: [Validate.self, Explain.self, Simulate.self, Summary.self, GITT.self, Export.self,
+                      Submit.self, QueueList.self, Status.self, Watch.self, Cancel.self, Pause.self, Resume.self,
+                      Stop.self, Goto.self]
     )
 }

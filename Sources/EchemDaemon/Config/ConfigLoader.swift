@@ -1,0 +1,115 @@
+import EchemCore
+import EchemStore
+import EchemTOML
+import Foundation
+
+/// Reads `echemd.toml` into a `DaemonConfig`, reporting every mistake as `FILE:LINE:COL: error:`
+/// in one pass (like protocol files). Quantities are unit strings ("4.2 V", "50 mA") or plain
+/// numbers in SI units.
+public enum ConfigLoader {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var lines: [String]
+        public var description: String { lines.joined(separator: "\n") }
+    }
+
+    public static let defaultPath = "/etc/echemd/echemd.toml"
+
+    public static func load(path: String) throws(Failure) -> DaemonConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(lines: ["\(path): error: cannot read the configuration file"])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Failure(lines: ["\(path):1:1: error: the file is not UTF-8 text"])
+        }
+        return try parse(text, filename: path)
+    }
+
+    public static func parse(_ text: String, filename: String) throws(Failure) -> DaemonConfig {
+        let root: TOMLTable
+        do { root = try TOMLParser.parse(text, filename: filename) } catch {
+            throw Failure(lines: ["\(error)"])
+        }
+        var r = TOMLReader(root, filename: filename)
+        var config = DaemonConfig.simulatedBench()
+        config.channels = []
+        config.source = filename
+        if let b = r.string("bench", default: nil) { config.bench = b }
+        config.stateDirectory = r.string("state_directory", default: nil)
+        config.socketPath = r.string("socket", default: nil)
+        config.socketGroup = r.string("socket_group", default: nil)
+        config.controlGroup = r.string("control_group", default: nil)
+        if let p = r.choice("recovery", among: RecoveryPolicy.allCases.map(\.rawValue), default: nil) {
+            config.recovery = RecoveryPolicy(rawValue: p) ?? .resume
+        }
+        if let d = r.choice("durability", among: ["full", "normal"], default: nil) {
+            config.durability = d == "full" ? .full : .normal
+        }
+        if var sim = r.table("simulation", required: false) {
+            if let node = sim.node("speed") {
+                if case .string(let s) = node.value, s == "max" { config.simulation.speed = nil } else if let v = sim.double("speed", default: nil) {
+                    if v > 0 { config.simulation.speed = v } else { sim.error("simulation.speed must be positive", at: node.location, expected: "a factor such as 1 or 600, or \"max\"") }
+                }
+            }
+            if let p = quantity(&sim, "sample_period", .time, what: "a time such as \"1 s\" or \"100 ms\"") {
+                config.simulation.samplePeriod = p
+            }
+            if let n = quantity(&sim, "noise", .voltage, what: "a voltage σ such as \"0.1 mV\"") { config.simulation.noiseVolts = n }
+            sim.rejectUnknownKeys()
+        }
+        var seen: [String: TOMLLocation] = [:]
+        for var ch in r.tables("channels") {
+            guard let id = ch.string("id") else { continue }
+            if let first = seen[id] {
+                ch.error("channel id '\(id)' is used twice (first at line \(first.line))", at: ch.location, expected: "unique channel ids")
+            }
+            seen[id] = ch.location
+            let driverName = ch.choice("driver", among: DriverKind.allCases.map(\.rawValue))
+            let address = ch.string("address", default: nil)
+            guard var lim = ch.table("limits", required: true) else { continue }
+            let minV = quantity(&lim, "min_voltage", .voltage, what: "a voltage such as \"0 V\"", required: true)
+            let maxV = quantity(&lim, "max_voltage", .voltage, what: "a voltage such as \"4.5 V\"", required: true)
+            let maxI = quantity(&lim, "max_current", .current, what: "a current such as \"50 mA\"", required: true)
+            let maxP = quantity(&lim, "max_power", .power, what: "a power such as \"0.25 W\"")
+            let minT = quantity(&lim, "min_temperature", .temperature, what: "a temperature such as \"-20 degC\"")
+            let maxT = quantity(&lim, "max_temperature", .temperature, what: "a temperature such as \"60 degC\"")
+            lim.rejectUnknownKeys()
+            ch.rejectUnknownKeys()
+            if let minV, let maxV, minV >= maxV, let at = lim.node("max_voltage")?.location {
+                lim.error("max_voltage must be above min_voltage", at: at, expected: "min_voltage < max_voltage")
+            }
+            if let maxI, maxI <= 0, let at = lim.node("max_current")?.location {
+                lim.error("max_current must be positive", at: at, expected: "a current such as \"50 mA\"")
+            }
+            guard let driverName, let driver = DriverKind(rawValue: driverName), let minV, let maxV, let maxI else { continue }
+            config.channels.append(ChannelConfig(id: id, driver: driver, address: address,
+                                                 limits: HardLimits(minVolts: minV, maxVolts: maxV, maxAmperes: maxI,
+                                                                    maxWatts: maxP, minCelsius: minT, maxCelsius: maxT)))
+        }
+        r.rejectUnknownKeys()
+        let errors = r.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty { throw Failure(lines: r.diagnostics.map(\.description)) }
+        if config.channels.isEmpty {
+            throw Failure(lines: ["\(filename):1:1: error: no [[channels]] defined (expected at least one [[channels]] table with id, driver and limits)"])
+        }
+        return config
+    }
+
+    /// A quantity given as a unit string ("50 mA") or a bare number in SI units.
+    static func quantity(_ r: inout TOMLReader, _ key: String, _ dimension: PhysicalDimension, what: String,
+                         required: Bool = false) -> Double? {
+        guard let node = r.node(key) else {
+            if required { r.error("missing '\(r.path(of: key))'", at: r.location, expected: what) }
+            return nil
+        }
+        switch node.value {
+        case .integer(let i): return Double(i)
+        case .float(let d): return d
+        case .string(let s):
+            if case .success(let q) = QuantityParser.parse(s), q.dimension == dimension { return q.value }
+            r.error("\(r.path(of: key)): cannot read '\(s)' as a \(dimension) quantity", at: node.location, expected: what)
+        default:
+            r.error("\(r.path(of: key)): expected a quantity", at: node.location, expected: what)
+        }
+        return nil
+    }
+}
