@@ -31,7 +31,9 @@ extension TOMLCursor {
                 return String(decoding: out, as: UTF8.self)
             case TOMLByte.backslash:
                 try escape(into: &out, multiline: false)
-            case TOMLByte.lf, TOMLByte.cr where peek(1) == TOMLByte.lf:
+            case TOMLByte.lf, TOMLByte.cr:
+                // a CR on its own is a stray control character, not a line end
+                if b == TOMLByte.cr && peek(1) != TOMLByte.lf { throw controlCharacter(inside: "a string") }
                 throw error("unterminated string: a \"…\" string must end on the line it starts on (use \"\"\"…\"\"\" for several lines)", at: open)
             default:
                 if TOMLByte.isControl(b) { throw controlCharacter(inside: "a string") }
@@ -54,7 +56,9 @@ extension TOMLCursor {
             case TOMLByte.apostrophe:
                 pos += 1
                 return String(decoding: bytes[from..<(pos - 1)], as: UTF8.self)
-            case TOMLByte.lf, TOMLByte.cr where peek(1) == TOMLByte.lf:
+            case TOMLByte.lf, TOMLByte.cr:
+                // a CR on its own is a stray control character, not a line end
+                if b == TOMLByte.cr && peek(1) != TOMLByte.lf { throw controlCharacter(inside: "a string") }
                 throw error("unterminated string: a '…' string must end on the line it starts on (use '''…''' for several lines)", at: open)
             default:
                 if TOMLByte.isControl(b) { throw controlCharacter(inside: "a string") }

@@ -3,14 +3,14 @@
 extension TOMLReader {
     /// A sub-table (`[limits]`, `limits = {…}` or dotted keys) as a reader; nil if missing or
     /// not a table, after reporting it (missing only when `required`).
-    public func table(_ key: String, required: Bool = true) -> TOMLReader? {
+    public mutating func table(_ key: String, required: Bool = true) -> TOMLReader? {
         guard let t = read(key, required: required, expected: "a table", { $0.tableValue }) else { return nil }
         return TOMLReader(t, filename: filename, path: path(of: key), collector: collector)
     }
 
     /// An array of tables (`[[channels]]` or `channels = [{…}, {…}]`) as readers with paths
     /// `channels[0]`, `channels[1]`, …; an element that is not a table is reported and skipped.
-    public func tables(_ key: String, required: Bool = true) -> [TOMLReader] {
+    public mutating func tables(_ key: String, required: Bool = true) -> [TOMLReader] {
         guard let nodes = read(key, required: required, expected: "an array of tables", { $0.arrayValue }) else { return [] }
         var readers: [TOMLReader] = []
         for (i, node) in nodes.enumerated() {
@@ -25,13 +25,13 @@ extension TOMLReader {
     }
 
     /// An array's element nodes, each with its own location, for the caller to interpret.
-    public func array(_ key: String, required: Bool = true) -> [TOMLNode]? {
+    public mutating func array(_ key: String, required: Bool = true) -> [TOMLNode]? {
         read(key, required: required, expected: "an array", { $0.arrayValue })
     }
 
     /// An array of strings; each element of another type is reported (at the element) and the
     /// whole read returns nil.
-    public func strings(_ key: String, required: Bool = true) -> [String]? {
+    public mutating func strings(_ key: String, required: Bool = true) -> [String]? {
         guard let nodes = array(key, required: required) else { return nil }
         var out: [String] = []
         var ok = true

@@ -1,11 +1,9 @@
-import Synchronization
-
 /// Turns a parsed table into typed configuration, reporting every problem as a located
 /// diagnostic and never stopping at the first one.
 ///
 /// ```swift
-/// let r = TOMLReader(table, filename: "echemd.toml")
-/// for ch in r.tables("channels") {
+/// var r = TOMLReader(table, filename: "echemd.toml")
+/// for var ch in r.tables("channels") {
 ///     let id = ch.string("id")                              // required
 ///     let vmax = ch.double("max_volts", default: nil)       // optional; 5 is read as 5.0
 ///     let kind = ch.choice("driver", among: ["sim-cycler", "modbus"])
@@ -15,21 +13,19 @@ import Synchronization
 /// for d in r.diagnostics { print(d) }   // echemd.toml:12:1: error: channels[2]: missing required key 'id' (expected a string)
 /// ```
 ///
-/// The reader records which keys were asked for, which is how `rejectUnknownKeys()` knows the
-/// valid ones without a second list. It is a class so that this record survives being passed to
-/// helper functions (a copied struct would forget keys read by the helper). Readers for
-/// sub-tables share this reader's `collector`, so all diagnostics of a load end up in one list.
-/// A failed read returns nil (or the default) after reporting, so the caller can keep going.
-public final class TOMLReader: Sendable {
+/// Accessors are `mutating` because the reader records which keys were asked for, which is how
+/// `rejectUnknownKeys()` knows the valid ones without a second list; hand a reader to a helper
+/// function as `inout`. Readers for sub-tables share this reader's `collector`, so all
+/// diagnostics of a load end up in one list with nothing to merge. A failed read returns nil (or
+/// the default) after reporting, so the caller can keep going.
+public struct TOMLReader: Sendable {
     public let table: TOMLTable
     public let filename: String
     /// Key path of `table` for messages, like `channels[2].limits`; empty for the root.
     public let path: String
     public let collector: TOMLDiagnosticCollector
-    private let asked = Mutex<[String]>([])
-
     /// The keys asked for so far (present or not), in order: the valid keys of this table.
-    public var knownKeys: [String] { asked.withLock { $0 } }
+    public private(set) var knownKeys: [String] = []
 
     public init(_ table: TOMLTable, filename: String, path: String = "",
                 collector: TOMLDiagnosticCollector = TOMLDiagnosticCollector()) {
@@ -50,7 +46,7 @@ public final class TOMLReader: Sendable {
 
     /// The raw node under `key` with its location, or nil; no type check and no diagnostic.
     /// For values the caller interprets itself, e.g. a quantity string like "5 V".
-    public func node(_ key: String) -> TOMLNode? {
+    public mutating func node(_ key: String) -> TOMLNode? {
         noteKnown(key)
         return table[key]
     }
@@ -82,13 +78,13 @@ public final class TOMLReader: Sendable {
     /// `channels[2]: ` before messages about this table as a whole; nothing at the root.
     var prefix: String { path.isEmpty ? "" : "\(path): " }
 
-    func noteKnown(_ key: String) {
-        asked.withLock { if !$0.contains(key) { $0.append(key) } }
+    mutating func noteKnown(_ key: String) {
+        if !knownKeys.contains(key) { knownKeys.append(key) }
     }
 
     /// The value under `key` converted by `convert`; reports a missing required key (at the
     /// table) or a value of the wrong type (at the value).
-    func read<T>(_ key: String, required: Bool, expected: String, _ convert: (TOMLValue) -> T?) -> T? {
+    mutating func read<T>(_ key: String, required: Bool, expected: String, _ convert: (TOMLValue) -> T?) -> T? {
         guard let node = node(key) else {
             if required {
                 error("\(prefix)missing required key '\(key)'", at: table.location, expected: expected)

@@ -75,7 +75,7 @@ extension ProcessEnvironment {
             let seen = withListeningSocketAtFD3(listener) {
                 var o = Observed()
                 o.cloexecBefore = fcntl(3, F_GETFD) & FD_CLOEXEC != 0
-                do {
+                do throws(SocketActivation.Error) {
                     o.sockets = try SocketActivation.listeningSockets()
                     o.secondCall = try SocketActivation.listeningSockets().count
                 } catch {

@@ -38,6 +38,8 @@ enum InvalidCorpus {
         // whitespace, newlines, comments
         .init(name: "bare carriage return", text: "a = 1\rb = 2\n", line: 1, fragment: "carriage return"),
         .init(name: "control character in comment", text: "a = 1\n# bell \u{07}\n", line: 2, fragment: "in a comment"),
+        .init(name: "bare carriage return in a string", text: "a = 1\ns = \"a\rb\"\n", line: 2, fragment: "U+000D"),
+        .init(name: "bare carriage return in a comment", text: "a = 1 # x\ry\n", line: 1, fragment: "carriage return (U+000D) is not allowed in a comment"),
         .init(name: "DEL in comment", text: "\n\n# del \u{7F}\n", line: 3, fragment: "U+007F"),
         // numbers
         .init(name: "leading zero", text: "a = 1\nb = 01\n", line: 2, fragment: "leading zeros"),

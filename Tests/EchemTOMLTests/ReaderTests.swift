@@ -40,20 +40,20 @@ struct ReaderTests {
     /// Reads the config the way a loader would, returning what it got and the diagnostics.
     static func load(_ text: String = config) throws -> ([Channel], [TOMLDiagnostic]) {
         let table = try TOMLParser.parse(text, filename: "echemd.toml")
-        let r = TOMLReader(table, filename: "echemd.toml")
-        if let daemon = r.table("daemon") {
+        var r = TOMLReader(table, filename: "echemd.toml")
+        if var daemon = r.table("daemon") {
             _ = daemon.string("socket")
             _ = daemon.choice("log_level", among: ["debug", "info", "warning", "error"], default: "info")
             _ = daemon.int("socket_mode", default: 0o600)
             daemon.rejectUnknownKeys()
         }
         var channels: [Channel] = []
-        for ch in r.tables("channels") {
+        for var ch in r.tables("channels") {
             var c = Channel()
             c.id = ch.string("id")
             c.driver = ch.choice("driver", among: ["sim-cycler", "sim-potentiostat", "modbus"])
             c.maxVolts = ch.double("max_volts", default: nil)
-            if let limits = ch.table("limits", required: false) {
+            if var limits = ch.table("limits", required: false) {
                 c.current = limits.node("current")
                 _ = limits.double("temperature", default: nil)
                 limits.rejectUnknownKeys()
@@ -96,11 +96,12 @@ struct ReaderTests {
 
     @Test func missingKeysAreReportedAtTheirTable() throws {
         let table = try TOMLParser.parse("a = 1\n\n[limits]\nx = 1\n[limits.inner]\n", filename: "c.toml")
-        let r = TOMLReader(table, filename: "c.toml")
+        var r = TOMLReader(table, filename: "c.toml")
         _ = r.string("name")
-        let limits = try #require(r.table("limits"))
+        let found = r.table("limits")
+        var limits = try #require(found)
         _ = limits.double("max_volts")
-        let inner = limits.table("inner")
+        var inner = limits.table("inner")
         _ = inner?.bool("enabled")
         _ = r.table("absent")
         #expect(r.diagnostics.map(\.description) == [
@@ -113,7 +114,7 @@ struct ReaderTests {
 
     @Test func defaultsApplyOnlyWhenAbsentAndWrongTypesAreStillReported() throws {
         let table = try TOMLParser.parse("n = \"3\"\nflag = true\n", filename: "d.toml")
-        let r = TOMLReader(table, filename: "d.toml")
+        var r = TOMLReader(table, filename: "d.toml")
         #expect(r.int("count", default: 7) == 7)
         #expect(r.int("n", default: 7) == 7)
         #expect(r.bool("flag", default: false) == true)
@@ -125,7 +126,7 @@ struct ReaderTests {
     @Test func arraysOfTablesAndStringArrays() throws {
         let text = "tags = [\"a\", 2, \"c\", false]\nchannels = [{id = \"x\"}, 5]\nsingle = {id = 1}\n"
         let table = try TOMLParser.parse(text, filename: "a.toml")
-        let r = TOMLReader(table, filename: "a.toml")
+        var r = TOMLReader(table, filename: "a.toml")
         #expect(r.strings("tags") == nil)
         let chans = r.tables("channels")
         #expect(chans.map(\.path) == ["channels[0]"])
@@ -142,9 +143,10 @@ struct ReaderTests {
         let collector = TOMLDiagnosticCollector()
         let a = try TOMLParser.parse("[x]\ny = 1\n", filename: "a.toml")
         let b = try TOMLParser.parse("z = 2\n", filename: "b.toml")
-        let ra = TOMLReader(a, filename: "a.toml", collector: collector)
+        var ra = TOMLReader(a, filename: "a.toml", collector: collector)
         let rb = TOMLReader(b, filename: "b.toml", collector: collector)
-        let x = try #require(ra.table("x"))
+        let found = ra.table("x")
+        var x = try #require(found)
         _ = x.string("y")
         rb.rejectUnknownKeys()
         rb.warning("profile is old", at: .start)
@@ -159,7 +161,7 @@ struct ReaderTests {
 
     @Test func readingAKeyTwiceReportsItOnce() throws {
         let table = try TOMLParser.parse("v = \"x\"\n", filename: "t.toml")
-        let r = TOMLReader(table, filename: "t.toml")
+        var r = TOMLReader(table, filename: "t.toml")
         _ = r.double("v")
         _ = r.double("v")
         #expect(r.diagnostics.count == 1)
@@ -167,8 +169,9 @@ struct ReaderTests {
 
     @Test func quotedKeysAppearQuotedInPaths() throws {
         let table = try TOMLParser.parse("[\"a.b\"]\n\"my key\" = 1\n", filename: "t.toml")
-        let r = TOMLReader(table, filename: "t.toml")
-        let sub = try #require(r.table("a.b"))
+        var r = TOMLReader(table, filename: "t.toml")
+        let found = r.table("a.b")
+        var sub = try #require(found)
         _ = sub.string("my key")
         #expect(r.diagnostics.first?.message == "\"a.b\".\"my key\": expected a string, found an integer 1")
     }

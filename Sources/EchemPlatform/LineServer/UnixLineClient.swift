@@ -79,14 +79,14 @@ public final class UnixLineClient: Sendable {
 
     /// The next line without its `\n` (a trailing `\r` is kept: this client is for exact tests),
     /// nil at end of stream (an unterminated last line is returned first). Throws `.timedOut` if no
-    /// complete line arrives within `timeout`.
-    public func readLine(timeout: Duration = .seconds(5)) throws(Error) -> String? {
+    /// complete line arrives within `timeout`; a nil timeout waits for ever (`echemctl watch`).
+    public func readLine(timeout: Duration? = .seconds(5)) throws(Error) -> String? {
         try readLineBytes(timeout: timeout).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Like `readLine`, as bytes.
-    public func readLineBytes(timeout: Duration = .seconds(5)) throws(Error) -> [UInt8]? {
-        let deadline = ContinuousClock.now + timeout
+    public func readLineBytes(timeout: Duration? = .seconds(5)) throws(Error) -> [UInt8]? {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
         return try readState.withLock { s throws(Error) -> [UInt8]? in
             var scanned = s.head
             while true {

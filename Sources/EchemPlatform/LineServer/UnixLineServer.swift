@@ -168,6 +168,7 @@ public final class UnixLineServer: Sendable {
     // MARK: Sending
 
     /// Queues `line` + `\n` for `client`. Never blocks (see the type's documentation).
+    /// A line that alone exceeds `maxQueuedBytesPerClient` drops the client like a full queue does.
     @discardableResult
     public func send(_ client: ClientID, _ line: String) -> SendResult {
         send(client, bytes: line.utf8)

@@ -21,7 +21,9 @@ import Synchronization
 /// before processing it.
 ///
 /// Files dropped while the daemon was down produce no events: call `scanExisting()` at start,
-/// after `start()` so nothing falls in the gap (a file may then be seen by both; see above).
+/// after `init` so nothing falls in the gap (a file may then be seen by both; see above).
+///
+/// The thread keeps the watcher alive until `stop()`.
 public final class DirectoryWatcher: Sendable {
     public typealias Handler = @Sendable (String) -> Void
 
