@@ -28,6 +28,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/oracle-tests.sh
+	scripts/verify-units.sh
 
 release: deps
 	$(SWIFT) build -c release

@@ -50,13 +50,17 @@ public enum Daemon {
         let spool = SpoolFolder(paths: paths, intake: intake, log: log) { job, eligible in
             try await scheduler.submit(job, eligible: eligible)
         }
+        // The watcher starts first and its events queue up while files already waiting (dropped
+        // while the daemon was down) are processed; claims then run one at a time, in the order
+        // the kernel reported them. A file seen twice is claimed once: the second finds it gone.
         let known = Set((try store.jobs()).map(\.source))
-        await spool.reconcile(knownSources: known)
-        // Claims run one at a time, in the order the kernel reported the files.
         let (dropped, droppedInput) = AsyncStream<String>.makeStream()
-        let claimer = Task { for await name in dropped { await spool.claim(name) } }
         let watcher = try DirectoryWatcher(directory: paths.incoming) { name in droppedInput.yield(name) }
         try watcher.start()
+        let claimer = Task {
+            await spool.reconcile(knownSources: known)
+            for await name in dropped { await spool.claim(name) }
+        }
 
         log("ready: bench \(bench.name), \(bench.channels.count) channels (\(config.source)); socket \(paths.socket); "
             + "queue folder \(paths.incoming)")

@@ -68,7 +68,8 @@ struct TOMLDocumentParser {
         cursor.skipSpaces()
         let depth = table.depth + key.count
         guard depth <= builder.maxDepth else {
-            throw cursor.error("keys are nested more than \(builder.maxDepth) levels deep", at: key[min(key.count - 1, builder.maxDepth)].location)
+            let culprit = key[max(0, min(key.count - 1, builder.maxDepth - table.depth))]
+            throw cursor.error("keys are nested more than \(builder.maxDepth) levels deep", at: culprit.location)
         }
         let node = try value(depth: depth)
         try builder.insert(key, node, into: table, sectionID: sectionID)

@@ -29,6 +29,8 @@ final class DaemonProcess {
     private(set) var process: Process?
     let logPath: String
 
+    var environment: [String: String] = [:]
+
     init(state: String, extraArguments: [String] = []) {
         self.state = state
         self.socket = state + "/echemd.sock"
@@ -52,6 +54,7 @@ final class DaemonProcess {
         p.standardError = log
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = nil
+        env.merge(environment) { $1 }
         p.environment = env
         try p.run()
         process = p

@@ -43,7 +43,7 @@ struct DiagnosticsTests {
         let e = errors(text)
         #expect(at(e) == ["3:1", "4:19", "4:40", "6:5", "7:5", "8:5", "9:11", "11:14", "14:24", "14:43",
                           "15:46", "16:14", "17:30", "18:11", "22:12"], "\(e.map(\.description))")
-        #expect(e[0].description == "bad.yaml:3:1: error: unknown key 'recrod' in the protocol; did you mean 'record'? (expected one of: echemd, name, description, cell, cycle_definition, record, safety, events, steps)")
+        #expect(e[0].description == "bad.yaml:3:1: error: unknown key 'recrod' in the protocol; did you mean 'record'? (expected one of: echemd, name, description, cell, job, cycle_definition, record, safety, events, steps)")
         #expect(e[12].message == "goto to unknown label 'nowhere'")
         #expect(e[12].expected == "one of: a")
     }

@@ -49,8 +49,13 @@ public struct SpoolFolder: Sendable {
         if SpoolFolder.isTemporary(name) { return .skipped("temporary file") }
         if SpoolFolder.isCellCompanion(name) { return .skipped("cell file: waits for its protocol") }
         let path = paths.incoming + "/" + name
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
+        // lstat, not stat: a symlink dropped into the queue is never followed to a file elsewhere.
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return .skipped("gone (already claimed)") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            if (st.st_mode & S_IFMT) == S_IFLNK {
+                return reject(path, cellPath: nil, lines: ["\(name):1:1: error: a symbolic link (expected the protocol file itself; copy it instead of linking)"])
+            }
             return .skipped("not a regular file")
         }
         let ext = (name as NSString).pathExtension.lowercased()
