@@ -34,7 +34,7 @@ let package = Package(
         ]),
         .target(name: "EchemEngine", dependencies: ["EchemCore"]),
         .target(name: "EchemAnalysis", dependencies: ["EchemCore"]),
-        .target(name: "EchemDrivers", dependencies: ["EchemCore", "CModbus", "CUdev"]),
+        .target(name: "EchemDrivers", dependencies: ["EchemCore", "EchemTOML", "CModbus", "CUdev"]),
         // TOML with a source location on every key and value, so config and device-profile
         // mistakes get `FILE:LINE:COL` errors like protocol files do.
         .target(name: "EchemTOML"),
@@ -55,7 +55,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "echem-bench", dependencies: [
-            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis",
+            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis", "EchemPlatform",
         ]),
 
         .testTarget(name: "EchemCoreTests", dependencies: ["EchemCore"]),

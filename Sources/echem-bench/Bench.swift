@@ -10,6 +10,7 @@ import EchemStore
 //   swift run -c release echem-bench simulate [cycles]    (default 1000)
 //   swift run -c release echem-bench store [samples]      (default 1 000 000)
 //   swift run -c release echem-bench sim                  (cell-model steps per second)
+//   swift run -c release echem-bench daemon --channels N --rate 10Hz --clients 10 [--seconds S] [--durability full|normal]
 
 /// A journal that keeps nothing: isolates engine + simulator cost from the store's.
 final class NullJournal: RunJournal, Sendable {
@@ -69,6 +70,12 @@ struct Bench {
     static func main() async throws {
         let args = CommandLine.arguments.dropFirst()
         let what = args.first ?? "all"
+        if what == "daemon" {
+            print("| benchmark | CPU | memory | latency | delivery |")
+            print("|---|---|---|---|---|")
+            print(try DaemonBench(arguments: Array(args.dropFirst())).run())
+            return
+        }
         let n = args.dropFirst().first.flatMap(Int.init)
         print("| benchmark | workload | time | rate |")
         print("|---|---|---|---|")

@@ -36,6 +36,7 @@ struct JobIntakeTests {
         let text = """
         echemd: 1
         name: too much current for a cycler channel
+        cell: {name: c, chemistry: ideal_linear, nominal_capacity: 1 mAh}
         job:
           channel: cyc-1
         steps:
@@ -43,7 +44,7 @@ struct JobIntakeTests {
         """
         let out = intake.prepare(.init(text: text, filename: "big.yaml", source: "test"))
         #expect(out.job == nil)
-        #expect(out.diagnostics.contains { $0.hasPrefix("big.yaml:6:") && $0.contains("error") }, "\(out.diagnostics)")
+        #expect(out.diagnostics.contains { $0.hasPrefix("big.yaml:7:") && $0.contains("error") }, "\(out.diagnostics)")
     }
 
     @Test("A CV binds the potentiostat; a cycler alone cannot sweep")
@@ -51,6 +52,7 @@ struct JobIntakeTests {
         let text = """
         echemd: 1
         name: cv
+        cell: {name: c, chemistry: ideal_linear, nominal_capacity: 1 mAh}
         steps:
           - sweep: {start: 2.0 V, vertices: [1.7 V, 2.8 V], scan_rate: 1 mV/s, cycles: 1}
         """
@@ -60,5 +62,17 @@ struct JobIntakeTests {
         #expect(bound.eligibleChannels == ["cyc-2"], "a cycler with a bound potentiostat can run it: \(bound.diagnostics)")
         let wrong = intake.prepare(.init(text: text, filename: "cv.yaml", target: JobTarget(potentiostat: "cyc-3"), source: "test"))
         #expect(wrong.diagnostics.first?.contains("not a potentiostat channel") == true)
+    }
+}
+
+@Suite("Job intake on the simulated bench")
+struct SimulatedIntakeTests {
+    @Test("A job without a cell chemistry is refused at submit: the simulator would not know what to simulate")
+    func needsChemistry() {
+        let intake = JobIntake(bench: Bench(config: .simulatedBench(bench: "t")), defaultRecovery: .resume)
+        let out = intake.prepare(.init(text: "echemd: 1\nname: rest\nsteps:\n  - rest: 1 h\n", filename: "r.yaml", source: "test"))
+        #expect(out.job == nil)
+        #expect(out.diagnostics.first?.contains("chemistry") == true, "\(out.diagnostics)")
+        #expect(out.diagnostics.first?.contains("zns_anode") == true, "the valid chemistries are listed")
     }
 }

@@ -15,4 +15,6 @@ public protocol BenchDriver: Sendable {
     func safeState() async
     /// A line for `channels` listings: what the channel is.
     var describe: String { get }
+    /// Why this driver cannot run a job on this cell (checked at submit), or nil.
+    func problem(with cell: CellMetadata?) -> String?
 }

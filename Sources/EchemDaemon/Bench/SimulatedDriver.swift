@@ -40,6 +40,17 @@ public struct SimulatedDriver: BenchDriver {
         }
     }
 
+    /// A simulated channel needs to know which cell to simulate.
+    public func problem(with cell: CellMetadata?) -> String? {
+        guard let name = cell?.chemistry else {
+            return "the simulated bench needs the cell's chemistry to simulate it: add `chemistry:` to the cell (one of \(ChemistryLibrary.names.joined(separator: ", ")))"
+        }
+        guard ChemistryLibrary.names.contains(name) else {
+            return "the simulated bench has no chemistry '\(name)' (expected one of \(ChemistryLibrary.names.joined(separator: ", ")))"
+        }
+        return nil
+    }
+
     public func snapshot(_ channel: any Channel) -> Data? {
         guard let sim = channel as? SimulatedChannel else { return nil }
         return try? JSONEncoder().encode(sim.snapshot())

@@ -78,7 +78,12 @@ public struct JobIntake: Sendable {
 
         var eligible: [String] = []
         var firstFailure: CompileResult?
+        var driverProblem: String?
         for ch in candidates {
+            if let problem = ch.driver.problem(with: cell) ?? potentiostat?.driver.problem(with: cell) {
+                driverProblem = driverProblem ?? "\(at): error: \(ch.id): \(problem)"
+                continue
+            }
             let caps = potentiostat.map { JobIntake.boundCapabilities(cycler: ch, potentiostat: $0) } ?? ch.capabilities
             let r = ProtocolCompiler.compile(text: s.text, filename: s.filename,
                                              options: CompileOptions(cell: cell, capabilities: caps))
@@ -89,6 +94,7 @@ public struct JobIntake: Sendable {
             if firstFailure?.needsCell ?? first.needsCell {
                 lines.append("\(at): error: this protocol needs cell metadata (C-rates, mA/g or mA/cm2): give a cell: header or drop a NAME.cell.yaml beside it")
             }
+            if let driverProblem, firstFailure == nil { lines = [driverProblem] }
             if lines.isEmpty { lines.append("\(at): error: no channel of bench \(bench.name) can run this protocol") }
             return Outcome(job: nil, diagnostics: lines, eligibleChannels: [])
         }
