@@ -128,7 +128,7 @@ final class LatencyReader: Sendable {
         Thread.detachNewThread { [self] in
             guard let c = try? UnixLineClient(connectingTo: socket) else { return }
             try? c.send(#"{"v":1,"id":1,"op":"subscribe","all":true}"#)
-            while let line = try? c.readLine(timeout: .seconds(60)) {
+            while let line = try? c.readLine(timeout: nil) {
                 let now = Date().timeIntervalSince1970
                 guard line.hasPrefix(#"{"v":1,"type":"samples""#),
                       let doc = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],

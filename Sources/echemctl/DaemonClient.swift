@@ -40,7 +40,7 @@ final class DaemonClient {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0, let line = try client.readLine(timeout: .milliseconds(Int(remaining * 1000))) else {
+            guard remaining > 0, let line = try read(timeout: remaining) else {
                 throw ValidationError("echemd did not answer '\(op)' within \(Int(timeout)) s")
             }
             guard let doc = DaemonClient.parse(line) else { continue }
@@ -57,8 +57,23 @@ final class DaemonClient {
 
     /// The next pushed document, or nil after `timeout` seconds.
     func nextDocument(timeout: Double) throws -> [String: Any]? {
-        guard let line = try client.readLine(timeout: .milliseconds(Int(timeout * 1000))) else { return nil }
+        guard let line = try read(timeout: timeout) else { return nil }
         return DaemonClient.parse(line)
+    }
+
+    /// One line, or nil when none arrived in time; the daemon closing the connection is an error.
+    private func read(timeout: Double) throws -> String? {
+        let line: String?
+        do {
+            line = try client.readLine(timeout: .milliseconds(max(1, Int(timeout * 1000))))
+        } catch {
+            if error == .timedOut { return nil }
+            throw error
+        }
+        guard let line else {
+            throw DaemonRefusal(message: "echemd closed the connection (stopped or restarted?)", code: "closed")
+        }
+        return line
     }
 
     static func parse(_ line: String) -> [String: Any]? {

@@ -22,7 +22,10 @@ final class Reader: Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 do {
-                    guard let line = try client.readLine(timeout: .seconds(1)) else { continue }
+                    guard let line = try client.readLine(timeout: .seconds(1)) else {
+                        seen.withLock { $0.closed = true }
+                        return
+                    }
                     guard let doc = parse(line) else { continue }
                     let type = doc["type"] as? String ?? ""
                     let s = seqs(of: doc)
@@ -32,6 +35,7 @@ final class Reader: Sendable {
                         if type == "dropped" { $0.dropped = true }
                     }
                 } catch {
+                    if (error as? UnixLineClient.Error) == .timedOut { continue }
                     seen.withLock { $0.closed = true }
                     return
                 }

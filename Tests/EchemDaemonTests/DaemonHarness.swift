@@ -96,7 +96,12 @@ func request(_ c: UnixLineClient, _ object: [String: Any], timeout: Double = 20)
     try c.send(String(decoding: try JSONSerialization.data(withJSONObject: o), as: UTF8.self))
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-        guard let line = try c.readLine(timeout: .milliseconds(200)) else { continue }
+        let line: String?
+        do { line = try c.readLine(timeout: .milliseconds(200)) } catch {
+            if error == .timedOut { continue }
+            throw error
+        }
+        guard let line else { throw HarnessError(description: "the daemon closed the connection") }
         guard let doc = parse(line) else { continue }
         if doc["type"] as? String == "reply", (doc["id"] as? NSNumber)?.intValue == id { return doc }
     }
