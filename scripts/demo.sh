@@ -29,5 +29,5 @@ echo "== echemctl watch (live from the socket; ends when the queue is idle)"
 RUN=$("$BIN/echemctl" queue --socket "$SOCK" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"][-1]["run"])')
 "$BIN/echemctl" queue --socket "$SOCK"
 "$BIN/echemctl" export "$RUN" --socket "$SOCK" --bdf out/demo.bdf.csv
-"$BIN/echemctl" summary "$RUN" --db "$STATE/echemd.sqlite" | head -20
+"$BIN/echemctl" summary "$RUN" --db "$STATE/echemd.sqlite" | { head -6; echo "  …"; tail -3; }
 echo "== daemon log: $STATE/echemd.log"

@@ -177,3 +177,42 @@ struct DaemonEndToEndTests {
         #expect(daemon.log.contains("resumes at sample \(count)"))
     }
 }
+
+@Suite("A cycler and a potentiostat bound to one cell", .serialized)
+struct BoundCellTests {
+    @Test("A job naming both channels holds both, runs the CV on the potentiostat, and stores one run")
+    func cyclerPlusPotentiostat() throws {
+        let daemon = DaemonProcess(state: temporaryDirectory("bound"))
+        try daemon.start(speed: "max")
+        defer { daemon.kill(SIGKILL) }
+        let c = try daemon.connect()
+        let proto = """
+        echemd: 1
+        name: charge on the cycler, then a CV on the potentiostat
+        cell: {name: lin, chemistry: ideal_linear, nominal_capacity: 1 mAh}
+        steps:
+          - Charge at C/2 for 30 minutes
+          - Rest for 10 minutes
+          - {sweep: {start: ocv, vertices: [3.2 V, 3.9 V], scan_rate: 1 mV/s, cycles: 1}}
+          - Rest for 10 minutes
+        """
+        let reply = try request(c, ["op": "submit", "protocol": proto, "filename": "bound.yaml",
+                                    "target": ["channel": "cyc-2", "potentiostat": "pstat-1"]])
+        #expect(reply["ok"] as? Bool == true, "\(reply)")
+        try waitUntil(60, "the bound job to finish") {
+            let jobs = try request(c, ["op": "queue"])["jobs"] as? [[String: Any]] ?? []
+            return jobs.first?["state"] as? String == "done"
+        }
+        let job = try #require((try request(c, ["op": "queue"])["jobs"] as? [[String: Any]])?.first)
+        #expect(job["channel"] as? String == "cyc-2")
+        #expect(job["potentiostat"] as? String == "pstat-1")
+        let store = try RunStore(path: daemon.storePath)
+        let runID = try #require(try store.runs().first?.id)
+        let steps = try store.steps(runID: runID)
+        #expect(steps.map(\.kind) == [.current, .rest, .sweep, .rest])
+        let samples = try store.samples(runID: runID, limit: 1_000_000)
+        let sweepSamples = samples.filter { $0.stepID == steps[2].stepID }
+        #expect((sweepSamples.map(\.volts).max() ?? 0) > 3.85, "the sweep reached its upper vertex")
+        #expect(samples.map(\.testTime) == samples.map(\.testTime).sorted(), "one monotone time axis across both instruments")
+    }
+}

@@ -8,8 +8,9 @@ It starts `echemd --state-dir TMP --socket TMP/echemd.sock --sim-speed max` (the
 no configuration), connects plain standard-library clients and exercises the whole API:
 
   W  subscribes {"all": true} before anything runs and reads as fast as it can;
-  D  subscribes {"all": true} four times and reads 4 KiB every 50 ms: a slow client, which the
-     daemon must drop with a `dropped` notice once 4 MiB wait for it;
+  D  subscribes {"all": true} four times and reads 16 KiB every 50 ms: a slow client, which the
+     daemon must drop with a `dropped` notice once 4 MiB wait for it (it still reads fast enough to
+     drain its socket within the daemon's 2 s close timeout, so the notice can be written);
   A  sends every request op (ping, status, channels, queue, submit of seed 000 row 0-3, a broken
      submit, pause at_step_end, resume, goto to an unknown label, export, stop, cancel of an
      unknown target, an unknown op, a subscribe without a filter);
@@ -104,7 +105,7 @@ class Client:
     def _read(self):
         buf = b""
         while True:
-            size = 4096 if self.slow and not self.fast.is_set() else 1 << 16
+            size = 16384 if self.slow and not self.fast.is_set() else 1 << 16
             try:
                 data = self.sock.recv(size)
             except OSError:
