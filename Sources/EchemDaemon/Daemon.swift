@@ -23,12 +23,14 @@ public enum Daemon {
         let server: UnixLineServer
         if let activated = try SocketActivation.listeningSockets().first {
             server = try UnixLineServer(listeningFD: activated.fd, maxQueuedBytesPerClient: config.clientBufferBytes,
-                                        slowClientNotice: LiveHub.notice(slowClient: config.clientBufferBytes))
+                                        slowClientNotice: LiveHub.notice(slowClient: config.clientBufferBytes),
+                                        lineTooLongNotice: SocketAPI.lineTooLongReply)
             log("serving the socket passed by systemd (fd \(activated.fd))")
         } else {
             server = try UnixLineServer(path: paths.socket, mode: 0o660, group: config.socketGroup,
                                         maxQueuedBytesPerClient: config.clientBufferBytes,
-                                        slowClientNotice: LiveHub.notice(slowClient: config.clientBufferBytes))
+                                        slowClientNotice: LiveHub.notice(slowClient: config.clientBufferBytes),
+                                        lineTooLongNotice: SocketAPI.lineTooLongReply)
         }
         let hub = LiveHub(sink: ServerSink(server), clientBufferBytes: config.clientBufferBytes)
         let intake = JobIntake(bench: bench, defaultRecovery: config.recovery)
@@ -40,7 +42,11 @@ public enum Daemon {
                             configSource: config.source)
         let sessions = ClientSessions(api: api, hub: hub)
         server.onConnect = { client, cred in sessions.connected(client, cred) }
-        server.onLine = { client, line in sessions.line(client, line) }
+        server.onLine = { [weak server] client, line in
+            if !sessions.line(client, line) {
+                _ = server?.close(client, finalLine: LiveHub.notice("more than \(ClientSessions.maxInFlight) requests unanswered: read the replies"))
+            }
+        }
         server.onDisconnect = { client, _ in sessions.disconnected(client) }
         try server.start()
 

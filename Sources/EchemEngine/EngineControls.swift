@@ -19,6 +19,8 @@ final class ControlMailbox: Sendable {
         var reservedPauseStepIDs: Set<Int> = []
         var resumeWaiter: CheckedContinuation<Void, Never>?
         var resumeRequested = false
+        /// Between `enterPause()` and the end of `waitForResume()`.
+        var pausing = false
     }
 
     private let state = Mutex(State())
@@ -75,6 +77,7 @@ final class ControlMailbox: Sendable {
             let resumeNow: Bool = state.withLock { s in
                 if s.resumeRequested || s.stopReason != nil || s.interruptReason != nil {
                     s.resumeRequested = false
+                    s.pausing = false
                     return true
                 }
                 s.resumeWaiter = c
@@ -84,17 +87,30 @@ final class ControlMailbox: Sendable {
         }
     }
 
+    /// Wakes a pause in progress. With none in progress it cancels a requested pause that has
+    /// not been reached yet, and is otherwise forgotten: a stray resume must never make a later
+    /// pause (an operator step, a safety pause) end by itself.
     func resume() {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
             if let w = s.resumeWaiter {
                 s.resumeWaiter = nil
+                s.pausing = false
                 return w
             }
-            s.resumeRequested = true
+            if s.pausing {
+                s.resumeRequested = true // between entering the pause and waiting: wake at once
+            } else {
+                s.pause = nil
+            }
             return nil
         }
         waiter?.resume()
     }
+
+    /// The engine is entering a pause (output going off); a resume from now on ends it.
+    func enterPause() { state.withLock { $0.pausing = true } }
+    /// A pause that ended without waiting (runs that auto-resume).
+    func leavePause() { state.withLock { $0.pausing = false } }
 
     private func wakeResume() {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in

@@ -205,6 +205,7 @@ final class EngineRun {
 
     /// Output off, wait for resume (unless the run auto-resumes). Returns a termination on stop.
     func pauseRun(_ reason: String) async throws -> (RunStatus, String)? {
+        engine.mailbox.enterPause()
         try await channel.outputOff()
         log("pause", reason)
         try await flush(progress: nil)
@@ -213,6 +214,8 @@ final class EngineRun {
             await engine.mailbox.waitForResume()
             if let reason = engine.mailbox.interruptReason { throw EngineInterrupted(reason: reason) }
             if let stop = engine.mailbox.stopReason { return (.stopped, stop) }
+        } else {
+            engine.mailbox.leavePause()
         }
         engine.observer?(.resumed)
         log("resume", "resumed after: \(reason)")

@@ -99,6 +99,36 @@ struct SafetyAndControlTests {
         #expect(journal.steps.count == 2)
     }
 
+    @Test("A stray resume while running is forgotten: the next pause still waits for its own resume")
+    func strayResumeDoesNotCancelALaterPause() async throws {
+        let cell = LinearCellChannel()
+        var b = ProgramBuilder()
+        b.step(.current(amperes: 1e-3), ends: [end(.stepTime, .greaterOrEqual, 5)])
+        b.step(.current(amperes: -1e-3), ends: [end(.stepTime, .greaterOrEqual, 5)])
+        let program = b.program()
+        let run = RunInfo(bench: "t", channel: "c", protocolName: "p", protocolText: "", program: program, cell: nil, startedUnix: 0)
+        let journal = MemoryJournal()
+        let box = EngineBox()
+        let engine = StepEngine(program: program, run: run, channel: cell, journal: journal,
+                                options: EngineOptions(bench: "t", batchSize: 16), observer: { event in
+            switch event {
+            case .stepStarted(let r, _) where r.stepID == 1:
+                box.engine?.resume()              // stray: nothing is paused
+                box.engine?.pause(.atStepEnd)
+            case .paused:
+                box.pausedSeen.withLock { $0 = true }
+                // The pause must hold: stop instead of resuming shows whether it waited.
+                Task { try? await Task.sleep(for: .milliseconds(200)); box.engine?.stop(reason: "stopped while paused") }
+            default: break
+            }
+        })
+        box.engine = engine
+        let outcome = try await engine.execute()
+        #expect(box.pausedSeen.withLock { $0 })
+        #expect(outcome.status == .stopped, "the pause waited instead of being ended by the stray resume")
+        #expect(journal.steps.count == 1, "the second step never started")
+    }
+
     @Test("A reserved pause before step N pauses exactly there")
     func reservedPause() async throws {
         var b = ProgramBuilder()

@@ -239,8 +239,8 @@ class Oracle:
             env.pop(k, None)
         cmd = [exe, "--state-dir", self.tmp, "--socket", self.sock_path, "--sim-speed", "max"]
         log("starting " + " ".join(cmd))
-        self.daemon = subprocess.Popen(cmd, stdout=open(self.daemon_log, "wb"), stderr=subprocess.STDOUT,
-                                       env=env, cwd=self.tmp)
+        with open(self.daemon_log, "wb") as out:
+            self.daemon = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=self.tmp)
         end = time.time() + 60
         while True:
             if self.daemon.poll() is not None:
@@ -420,7 +420,7 @@ class Oracle:
             self.check(r["error"]["code"] == "bad_request", f"{short(raw or json.dumps(obj), 60)}: bad_request")
             if r.get("id") != obj["id"]:
                 self.notes.append(f"error reply to {raw or json.dumps(obj, separators=(',', ':'))} does not echo "
-                                  f"its id (op {r.get('op')!r}): {r['error']['message'][:70]}")
+                                  f"its id (op {json.dumps(r.get('op'))}): {r['error']['message'][:70]}")
         nofilter = self.request(A, {"v": 1, "id": 16, "op": "subscribe"}, expect_ok=False, expect_valid=False)
         self.check(nofilter["error"]["code"] == "bad_request", "subscribe without a filter: bad_request")
         self.request(A, {"v": 1, "id": 17, "op": "subscribe", "channel": "pstat-1"}, expect_ok=True)
@@ -694,7 +694,7 @@ class Oracle:
         if VERBOSE:
             for name, cc in self.per_client.items():
                 print(f"  {name}: " + ", ".join(f"{k}={v}" for k, v in sorted(cc.items())))
-        total = sum(sum(cc.values()) for cc in self.per_client.values())
+        total = sum(n for cc in self.per_client.values() for k, n in cc.items() if not k.startswith("("))
         nreq = sum(len(c.sent) for c in self.clients) + (3 if "nobody" in self.per_client else 0)
         seen = collections.Counter()
         for cc in self.per_client.values():

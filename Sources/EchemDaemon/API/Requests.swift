@@ -24,7 +24,8 @@ struct Request {
         self.object = object
         self.id = object["id"]
         if let v = object["v"] {
-            guard let n = v as? Int, n == SocketProtocol.version else {
+            guard let num = v as? NSNumber, !Request.isBool(num), num.intValue == SocketProtocol.version,
+                  num.doubleValue == Double(SocketProtocol.version) else {
                 throw .badRequest("unsupported protocol version \(v) (this daemon speaks v \(SocketProtocol.version))")
             }
         }
@@ -35,6 +36,12 @@ struct Request {
             throw .badRequest("unknown op '\(op)' (expected one of: \(Request.allOps.joined(separator: ", ")))")
         }
         self.op = op
+    }
+
+    /// JSONSerialization hands back JSON true/false as NSNumber; tell them apart from 1 and 0.
+    static func isBool(_ n: NSNumber) -> Bool {
+        // JSON numbers never decode to a char-typed NSNumber; booleans always do.
+        String(cString: n.objCType) == "c"
     }
 
     func string(_ key: String) throws(RequestError) -> String? {
@@ -77,13 +84,21 @@ struct Request {
             throw .badRequest("field 'target.\(extra)' is unknown (expected channel, potentiostat, recovery, priority)")
         }
         var target = JobTarget()
+        for key in ["channel", "potentiostat", "recovery"] where t[key] != nil && !(t[key] is NSNull) && !(t[key] is String) {
+            throw .badRequest("field 'target.\(key)': expected a string")
+        }
         if let c = t["channel"] as? String { target.channel = c == "any" ? nil : c }
         if let p = t["potentiostat"] as? String { target.potentiostat = p }
         if let r = t["recovery"] as? String {
             guard let policy = RecoveryPolicy(rawValue: r) else { throw .badRequest("field 'target.recovery': '\(r)' (expected resume or stop)") }
             target.recovery = policy
         }
-        if let p = t["priority"] as? Int { target.priority = p }
+        if let p = t["priority"], !(p is NSNull) {
+            guard let n = p as? NSNumber, !Request.isBool(n), n.doubleValue == n.doubleValue.rounded(), abs(n.doubleValue) <= 1000 else {
+                throw .badRequest("field 'target.priority': expected an integer from -1000 to 1000")
+            }
+            target.priority = n.intValue
+        }
         return target
     }
 }

@@ -45,11 +45,22 @@ public final class SocketAPI: Sendable {
             hub.sink.send(client, w.finished())
             afterReply?()
         } catch let e as RequestError {
-            hub.sink.send(client, errorReply(request?.id, op: request?.op, e))
+            let (id, op) = request.map { ($0.id, $0.op) } ?? SocketAPI.idAndOp(of: line)
+            hub.sink.send(client, errorReply(id, op: op, e))
         } catch {
-            hub.sink.send(client, errorReply(request?.id, op: request?.op, .internalError("\(error)")))
+            let (id, op) = request.map { ($0.id, $0.op) } ?? SocketAPI.idAndOp(of: line)
+            hub.sink.send(client, errorReply(id, op: op, .internalError("\(error)")))
         }
     }
+
+    /// The id and op of a line that is not a valid request, so even its error reply can be matched.
+    static func idAndOp(of line: String) -> (Any?, String?) {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return (nil, nil) }
+        return (object["id"], object["op"] as? String)
+    }
+
+    /// What a client gets (then the connection closes) when it sends a line over 1 MiB.
+    public static let lineTooLongReply = #"{"v":1,"type":"reply","ok":false,"error":{"code":"bad_request","message":"request line longer than 1 MiB; the connection is closed"}}"#
 
     func replyHeader(_ id: Any?, op: String?, ok: Bool) -> JSONWriter {
         var w = JSONWriter()
@@ -73,7 +84,7 @@ public final class SocketAPI: Sendable {
 
     /// The request id comes back as sent: a string or a number.
     static func echo(_ id: Any?, into w: inout JSONWriter) {
-        if let s = id as? String { w.add("id", s) } else if let n = id as? NSNumber { w.add("id", n.doubleValue) }
+        if let s = id as? String { w.add("id", s) } else if let n = id as? NSNumber, !Request.isBool(n) { w.add("id", n.doubleValue) }
     }
 
     /// Fills the reply; returns work to do after the reply is sent (a subscription's backfill).
@@ -109,7 +120,7 @@ public final class SocketAPI: Sendable {
                 w.add("message", message)
             } catch let e as DaemonError {
                 switch e {
-                case .unknownTarget, .unknownChannel: throw RequestError.notFound(e.description)
+                case .unknownTarget, .unknownChannel, .unknownLabel: throw RequestError.notFound(e.description)
                 default: throw RequestError.conflict(e.description)
                 }
             }
@@ -117,7 +128,9 @@ public final class SocketAPI: Sendable {
             return try await subscribe(r, client: client, into: &w)
         case "unsubscribe":
             guard let id = try r.int("subscription") else { throw RequestError.badRequest("missing field 'subscription' (the id a subscribe reply gave)") }
-            hub.unsubscribe(Int(id))
+            guard hub.unsubscribe(Int(id), client: client) else {
+                throw RequestError.notFound("no subscription \(id) on this connection")
+            }
         case "export":
             try export(r, into: &w)
         default:
@@ -156,8 +169,8 @@ public final class SocketAPI: Sendable {
             c.add("job", v.job?.id)
             c.add("job_name", v.job?.name)
             c.add("run", v.runID)
-            c.raw("limits", JSONWriter.encode(v.channel.config.limits))
-            c.raw("capabilities", JSONWriter.encode(v.channel.capabilities))
+            c.raw("limits", RecordJSON.limits(v.channel.config.limits))
+            c.raw("capabilities", RecordJSON.capabilities(v.channel.capabilities))
             return c.finished()
         }.joined(separator: ",") + "]"
     }

@@ -31,7 +31,7 @@ enum Documents {
             w.add("protocol", run.protocolName)
             w.add("started_unix", run.startedUnix)
             w.add("resumed", resumed)
-            w.raw("cell", run.cell.map(JSONWriter.encode) ?? "null")
+            w.raw("cell", RecordJSON.cell(run.cell))
             w.raw("units", units)
             w.add("columns", strings: SamplePage.columns)
         }
@@ -127,18 +127,20 @@ enum Documents {
         doc("channel_state", run: nil, channel: channel) { w in
             w.add("state", state)
             w.add("job", job)
-            if let run { w.add("run", run) }
+            w.add("run", run)
             w.add("reason", reason)
         }
     }
 
     static func jobState(_ job: JobRecord) -> LiveDocument {
-        doc("job_state", run: job.runID, channel: job.channel) { w in
-            w.add("job", job.id)
-            w.add("name", job.name)
-            w.add("state", job.state.rawValue)
-            w.add("reason", job.reason)
-        }
+        var w = header("job_state", run: nil, channel: nil)
+        w.add("run", job.runID)
+        w.add("channel", job.channel)
+        w.add("job", job.id)
+        w.add("name", job.name)
+        w.add("state", job.state.rawValue)
+        w.add("reason", job.reason)
+        return .encoded(type: "job_state", run: job.runID, channel: job.channel, line: w.finished())
     }
 
     /// Device plug and unplug (hardware drivers), and faults.

@@ -83,11 +83,4 @@ struct JSONWriter {
         }
         out += "\""
     }
-
-    /// Any Encodable value as compact JSON with sorted keys (cells, capabilities).
-    static func encode<T: Encodable>(_ value: T) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? e.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
 }

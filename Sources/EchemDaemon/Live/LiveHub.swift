@@ -88,7 +88,7 @@ public final class LiveHub: Sendable {
                     if case .samples(let p) = doc { sub.heldSamples += p.samples.count }
                     if sub.heldSamples > LiveHub.maxHeldSamples {
                         s.subscriptions[id] = nil
-                        deliveries.append((sub.client, LiveHub.notice("backfill could not keep up with live data")))
+                        deliveries.append((sub.client, LiveHub.notice("backfill could not keep up with live data", subscription: id)))
                         continue
                     }
                     s.subscriptions[id] = sub
@@ -164,7 +164,7 @@ public final class LiveHub: Sendable {
                 state.withLock { s in s.subscriptions[id]?.lastSeq[b.run] = last.seq }
             }
         } catch {
-            sink.send(client, LiveHub.notice("backfill failed: \(error)"))
+            sink.send(client, LiveHub.notice("backfill failed: \(error)", subscription: id))
         }
         // Release what arrived meanwhile, under the lock, so nothing published in between is lost.
         var lines: [String] = []
@@ -192,8 +192,17 @@ public final class LiveHub: Sendable {
         }
     }
 
-    public func unsubscribe(_ id: Int) {
+    func unsubscribe(_ id: Int) {
         state.withLock { s in _ = s.subscriptions.removeValue(forKey: id) }
+    }
+
+    /// Ends one of `client`'s own subscriptions; false if it has none with this id.
+    public func unsubscribe(_ id: Int, client: UInt64) -> Bool {
+        state.withLock { s in
+            guard s.subscriptions[id]?.client == client else { return false }
+            s.subscriptions[id] = nil
+            return true
+        }
     }
 
     /// Removes every subscription of a client that went away.
@@ -206,11 +215,13 @@ public final class LiveHub: Sendable {
         notice("slow client: more than \(bytes / 1024) KiB waiting to be read; reconnect and subscribe with from_seq to catch up")
     }
 
-    static func notice(_ reason: String) -> String {
+    /// A `dropped` document: the connection (no subscription) or one subscription ended.
+    static func notice(_ reason: String, subscription: Int? = nil) -> String {
         var w = JSONWriter()
         w.add("v", SocketProtocol.version)
         w.add("type", "dropped")
         w.add("reason", reason)
+        w.add("subscription", subscription)
         return w.finished()
     }
 }

@@ -170,7 +170,9 @@ public actor Scheduler {
         try store.updateJob(job.id, state: .running, reason: reason, channel: channel.id, potentiostat: potentiostat?.id,
                             runID: run.id)
         publishJob(job.id)
-        hub.publish(Documents.channelState(channel.id, state: "running", job: job.id, run: run.id, reason: reason))
+        for id in [channel.id] + (potentiostat.map { [$0.id] } ?? []) {
+            hub.publish(Documents.channelState(id, state: "running", job: job.id, run: run.id, reason: reason))
+        }
         if checkpoint != nil {
             hub.publish(Documents.runStart(run, job: job.id, channel: channel.id, potentiostat: potentiostat?.id, resumed: true))
         }
@@ -233,8 +235,10 @@ public actor Scheduler {
         guard let runner = runners[jobID] else { return }
         _ = try? store.updateJob(jobID, state: paused ? .paused : .running, reason: reason)
         publishJob(jobID)
-        hub.publish(Documents.channelState(runner.channelID, state: paused ? "paused" : "running", job: jobID,
-                                           run: runner.runID, reason: reason))
+        for id in [runner.channelID] + (runner.potentiostatID.map { [$0] } ?? []) {
+            hub.publish(Documents.channelState(id, state: paused ? "paused" : "running", job: jobID,
+                                               run: runner.runID, reason: reason))
+        }
     }
 
     private func publishJob(_ id: UUID) {
@@ -267,11 +271,12 @@ public actor Scheduler {
             try finalize(job.id, state: .cancelled, reason: reason)
             return (job.id, "cancelled before it started")
         case .pause(let mode):
-            guard let runner else { throw DaemonError.notControllable(job.id, job.state, "pause") }
+            guard let runner, job.state == .running else { throw DaemonError.notControllable(job.id, job.state, "pause") }
             runner.engine.pause(mode)
             return (job.id, mode == .now ? "pausing now: output off within one sample" : "pausing at the end of the step in progress")
         case .resume:
-            guard let runner else { throw DaemonError.notControllable(job.id, job.state, "resume") }
+            // Only a paused job resumes: a stray resume must never cancel a later pause.
+            guard let runner, job.state == .paused else { throw DaemonError.notControllable(job.id, job.state, "resume") }
             runner.engine.resume()
             return (job.id, "resuming")
         case .stop(let reason):

@@ -81,12 +81,11 @@ public final class ModbusBus: Sendable {
     public func connect() async throws(ModbusError) {
         let configuration = configuration
         let result: Result<Void, ModbusError> = await withCheckedContinuation { continuation in
-            owner.submit(.init(run: { connection, everConnected in
+            owner.submit(.init(run: { connection in
                 var tries = 0
                 while true {
                     tries += 1
                     guard let reason = connection.connect() else {
-                        everConnected = true
                         return continuation.resume(returning: .success(()))
                     }
                     if tries > configuration.retry.retries {
@@ -128,8 +127,8 @@ public final class ModbusBus: Sendable {
         }
         let runner = runner
         let result: Result<ModbusResponse, ModbusError> = await withCheckedContinuation { continuation in
-            owner.submit(.init(run: { connection, everConnected in
-                continuation.resume(returning: runner.run(request, on: connection, everConnected: &everConnected))
+            owner.submit(.init(run: { connection in
+                continuation.resume(returning: runner.run(request, on: connection))
             }, cancel: { continuation.resume(returning: .failure(.closed)) }))
         }
         return try result.get()

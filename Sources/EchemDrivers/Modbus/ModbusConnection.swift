@@ -10,6 +10,8 @@ final class ModbusConnection {
     let configuration: ModbusBusConfiguration
     private var context: OpaquePointer?
     private(set) var isConnected = false
+    /// Successful opens so far; every one after the first is a reconnection.
+    private(set) var opens = 0
     /// When the last transaction ended, for the inter-frame delay.
     private var lastFrameEnd: ContinuousClock.Instant?
 
@@ -37,6 +39,7 @@ final class ModbusConnection {
             return ModbusFailure.message(errno)
         }
         isConnected = true
+        opens += 1
         return nil
     }
 

@@ -8,7 +8,7 @@ import Synchronization
 final class ModbusOwnerThread: Sendable {
     /// A transaction to run with the connection, or to fail if the bus closes first.
     struct Job: Sendable {
-        var run: @Sendable (ModbusConnection, inout Bool) -> Void
+        var run: @Sendable (ModbusConnection) -> Void
         var cancel: @Sendable () -> Void
     }
 
@@ -32,7 +32,6 @@ final class ModbusOwnerThread: Sendable {
         let thread = Thread {
             // Created here and never leaves this thread.
             let connection = ModbusConnection(configuration)
-            var everConnected = false
             while true {
                 queue.wake.wait()
                 let next: Job? = queue.state.withLock { s in
@@ -46,7 +45,7 @@ final class ModbusOwnerThread: Sendable {
                     return job
                 }
                 if let job = next {
-                    job.run(connection, &everConnected)
+                    job.run(connection)
                     continue
                 }
                 if queue.state.withLock({ $0.stopping }) { break }

@@ -1,6 +1,6 @@
 /// Runs one transaction on the owner thread with our recovery policy:
 ///
-/// - timeout or corrupt reply: flush the line, back off, retry;
+/// - timeout or corrupt reply: flush the line (TCP: reconnect), back off, retry;
 /// - lost link (reset, broken pipe, device gone): drop the connection, back off, reconnect, retry;
 /// - Modbus exception: the device's answer; report it at once, never retry;
 /// - a write to unit 0 (broadcast) expects no reply: its timeout is success, and it is sent once.
@@ -9,9 +9,9 @@ struct ModbusTransactionRunner: Sendable {
     let counters: ModbusCounters
     let events: (@Sendable (ModbusBusEvent) -> Void)?
 
-    func run(_ request: ModbusRequest, on connection: ModbusConnection, everConnected: inout Bool) -> Result<ModbusResponse, ModbusError> {
+    func run(_ request: ModbusRequest, on connection: ModbusConnection) -> Result<ModbusResponse, ModbusError> {
         counters.update { $0.transactions += 1 }
-        let result = attempt(request, on: connection, everConnected: &everConnected)
+        let result = attempt(request, on: connection)
         switch result {
         case .success: counters.update { $0.succeeded += 1 }
         case .failure(let e):
@@ -21,19 +21,18 @@ struct ModbusTransactionRunner: Sendable {
         return result
     }
 
-    private func attempt(_ request: ModbusRequest, on connection: ModbusConnection, everConnected: inout Bool) -> Result<ModbusResponse, ModbusError> {
+    private func attempt(_ request: ModbusRequest, on connection: ModbusConnection) -> Result<ModbusResponse, ModbusError> {
         let policy = configuration.retry
         let silentBroadcast = request.isBroadcast && !configuration.unitZeroReplies
         var tries = 0
         while true {
             tries += 1
             let failure: (ModbusFailure, String)
+            let opensBefore = connection.opens
             if let reason = connection.connect() {
                 failure = (.link(reason), reason)
             } else {
-                if !everConnected {
-                    everConnected = true
-                } else if tries > 1 {
+                if connection.opens > opensBefore && connection.opens > 1 {
                     counters.update { $0.reconnects += 1 }
                     events?(.reconnected(endpoint: configuration.endpoint.description))
                 }
@@ -56,10 +55,10 @@ struct ModbusTransactionRunner: Sendable {
                 return .failure(.failed(request.summary, errno: code, reason: why))
             case .timeout:
                 counters.update { $0.timeouts += 1 }
-                connection.flush()
+                discardLateReply(connection)
             case .corrupt:
                 counters.update { $0.corruptReplies += 1 }
-                connection.flush()
+                discardLateReply(connection)
             case .link:
                 connection.disconnect()
             }
@@ -71,6 +70,19 @@ struct ModbusTransactionRunner: Sendable {
             counters.update { $0.retries += 1 }
             events?(.retrying(request.summary, attempt: tries, reason: failure.1, backoff: wait))
             OwnerThreadSleep.sleep(wait)
+        }
+    }
+
+    /// After a timeout or a bad reply the device's answer may still be on its way. On a serial
+    /// line `modbus_flush` drops what has arrived, and a later straggler fails its CRC or unit
+    /// check and is retried. Over TCP libmodbus rejects a reply with another transaction id
+    /// instead of skipping it, so one late reply would spoil every retry on that connection:
+    /// the retry goes out on a fresh connection instead.
+    private func discardLateReply(_ connection: ModbusConnection) {
+        if configuration.endpoint.isRTU {
+            connection.flush()
+        } else {
+            connection.disconnect()
         }
     }
 
