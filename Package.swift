@@ -68,7 +68,7 @@ let package = Package(
             "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol", "EchemAnalysis",
         ]),
         .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers"]),
-        .testTarget(name: "EchemTOMLTests", dependencies: ["EchemTOML"]),
+        .testTarget(name: "EchemTOMLTests", dependencies: ["EchemTOML", "EchemCore"]),
         .testTarget(name: "EchemPlatformTests", dependencies: ["EchemPlatform"]),
         .testTarget(name: "EchemDaemonTests", dependencies: [
             "EchemDaemon", "EchemCore", "EchemStore", "EchemPlatform", "EchemProtocol",

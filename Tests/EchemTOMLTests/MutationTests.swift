@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import EchemCore
 @testable import EchemTOML
 
 /// Robustness by mutation: 2 000 seeded byte-level mutants of a valid document (random and
@@ -8,17 +9,7 @@ import Testing
 /// agree on which parse and what they parse to.
 @Suite("Mutation robustness")
 struct MutationTests {
-    /// SplitMix64: small, seeded, the same sequence on every platform.
-    struct SeededRNG: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededRNG = SplitMix64
 
     static let base = #"""
     # echemd.toml — a base for mutation
@@ -87,7 +78,7 @@ struct MutationTests {
     }
 
     static let mutants: [[UInt8]] = {
-        var rng = SeededRNG(state: 20_240_527)
+        var rng = SeededRNG(seed: 20_240_527)
         let base = Array(MutationTests.base.utf8)
         return (0..<2000).map { _ in mutate(base, &rng) }
     }()
