@@ -39,8 +39,8 @@ stub="$units/bin/echemd"
 mkdir -p "$(dirname "$stub")"
 printf '#!/bin/sh\nexit 0\n' >"$stub"
 chmod 0755 "$stub"
-sed -i "s|^ExecStart=/usr/bin/echemd |ExecStart=$stub |" "$units/echemd.service"
-grep -q "^ExecStart=$stub " "$units/echemd.service" || fail "ExecStart=/usr/bin/echemd not found in echemd.service"
+sed -i -E "s#^ExecStart=/usr/bin/echemd( |\$)#ExecStart=$stub\\1#" "$units/echemd.service"
+grep -q "^ExecStart=$stub" "$units/echemd.service" || fail "ExecStart=/usr/bin/echemd not found in echemd.service"
 
 # --man=no: there is no man page to look up. The output of verify is all diagnostics.
 set +e
