@@ -58,10 +58,10 @@ struct DaemonEndToEndTests {
     static let seed = "protocols/seed-000/0-3-zns-long-cycling.yaml"
 
     @Test("Drop files, watch with a fast and a slow client, SIGKILL mid-run, restart: the run resumes with no holes")
-    func queueSocketCrashResume() throws {
+    func queueSocketCrashResume() async throws {
         // A small client buffer, so the slow client is dropped within seconds.
         let daemon = DaemonProcess(state: temporaryDirectory("e2e"), extraArguments: ["--client-buffer", "262144"])
-        try daemon.start(speed: "20000")
+        try await daemon.start(speed: "20000")
         defer { daemon.kill(SIGKILL) }
 
         // An invalid file is rejected with a located error beside it.
@@ -77,7 +77,7 @@ struct DaemonEndToEndTests {
         let proto = try String(contentsOfFile: repositoryRoot.path + "/" + Self.seed, encoding: .utf8)
         try daemon.drop(proto, as: "zns.yaml")
 
-        try waitUntil(20, "broken.yaml in rejected/") {
+        try await waitUntil(20, "broken.yaml in rejected/") {
             FileManager.default.fileExists(atPath: daemon.state + "/queue/rejected/broken.yaml.error")
         }
         let error = try String(contentsOfFile: daemon.state + "/queue/rejected/broken.yaml.error", encoding: .utf8)
@@ -85,14 +85,14 @@ struct DaemonEndToEndTests {
         #expect(error.contains("error:"))
         #expect(FileManager.default.fileExists(atPath: daemon.state + "/queue/rejected/broken.yaml"), "nothing dropped is deleted")
         #expect(FileManager.default.fileExists(atPath: daemon.incoming + "/.zns.yaml.swp"), "a temporary file is left alone")
-        try waitUntil(20, "zns.yaml in accepted/") {
+        try await waitUntil(20, "zns.yaml in accepted/") {
             FileManager.default.fileExists(atPath: daemon.state + "/queue/accepted/zns.yaml")
         }
 
         // The slow client never reads: once its buffer is full it is dropped with a notice,
         // while the fast client keeps up with what the store has committed.
         // 20 000× with one stored sample per 10 s (the protocol's record rule): ~2 000 samples/s.
-        try waitUntil(120, "the fast client to receive 20 000 samples") { fast.lastSeq > 20_000 }
+        try await waitUntil(120, "the fast client to receive 20 000 samples") { fast.lastSeq > 20_000 }
         let (runID, committed) = try #require(storeLastSeq(daemon.storePath))
         let lag = committed - fast.lastSeq
         #expect(lag < 6_000, "the fast client lags the store by \(lag) samples (3 s of data)")
@@ -102,7 +102,7 @@ struct DaemonEndToEndTests {
         var slowDisconnected = false
         for _ in 0..<100 where !slowDisconnected {
             do { try slowClient.send(#"{"v":1,"op":"ping"}"#) } catch { slowDisconnected = true }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         #expect(slowDisconnected, "the slow client was dropped")
         let fastSeen = fast.snapshot
@@ -119,15 +119,15 @@ struct DaemonEndToEndTests {
         try store.close()
 
         // Restart: the run resumes from its checkpoint on the same channel.
-        try daemon.start(speed: "20000")
+        try await daemon.start(speed: "20000")
         let watcher = try daemon.connect()
         let reply = try request(watcher, ["op": "subscribe", "run": String(runID.uuidString.prefix(8)), "from_seq": 0])
         #expect(reply["ok"] as? Bool == true)
         let follow = Reader(watcher)
-        try waitUntil(60, "resumed samples beyond the crash") { (storeLastSeq(daemon.storePath)?.1 ?? 0) > beforeCount + 5_000 }
-        try waitUntil(60, "the watcher's backfill to finish") { follow.snapshot.types.contains("backfill_done") }
+        try await waitUntil(60, "resumed samples beyond the crash") { (storeLastSeq(daemon.storePath)?.1 ?? 0) > beforeCount + 5_000 }
+        try await waitUntil(60, "the watcher's backfill to finish") { follow.snapshot.types.contains("backfill_done") }
         let liveTarget = (storeLastSeq(daemon.storePath)?.1 ?? 0) + 2_000
-        try waitUntil(60, "the watcher to follow live past the seam") { follow.lastSeq > liveTarget }
+        try await waitUntil(60, "the watcher to follow live past the seam") { follow.lastSeq > liveTarget }
         let seen = follow.snapshot
         #expect(seen.seqs.first == 0)
         #expect(seen.seqs == Array(0...seen.seqs.last!), "backfill then live: no gap and no duplicate at the seam")
@@ -140,7 +140,7 @@ struct DaemonEndToEndTests {
 
         let cancel = try request(control, ["op": "cancel", "target": "cyc-1"])
         #expect(cancel["ok"] as? Bool == true, "\(cancel)")
-        try waitUntil(20, "the job to be cancelled") {
+        try await waitUntil(20, "the job to be cancelled") {
             let jobs = try request(control, ["op": "queue"])["jobs"] as? [[String: Any]] ?? []
             return jobs.first { $0["name"] as? String == "zns.yaml" }?["state"] as? String == "cancelled"
         }
@@ -156,13 +156,13 @@ struct DaemonEndToEndTests {
     }
 
     @Test("SIGTERM commits the batch and leaves the run resumable; the next start resumes it")
-    func sigtermThenResume() throws {
+    func sigtermThenResume() async throws {
         let daemon = DaemonProcess(state: temporaryDirectory("term"))
-        try daemon.start(speed: "20000")
+        try await daemon.start(speed: "20000")
         defer { daemon.kill(SIGKILL) }
         let proto = try String(contentsOfFile: repositoryRoot.path + "/" + Self.seed, encoding: .utf8)
         try daemon.drop(proto, as: "zns.yaml")
-        try waitUntil(60, "samples in the store") { (storeLastSeq(daemon.storePath)?.1 ?? 0) > 5_000 }
+        try await waitUntil(60, "samples in the store") { (storeLastSeq(daemon.storePath)?.1 ?? 0) > 5_000 }
         daemon.kill(SIGTERM)
         #expect(daemon.exitStatus == 0)
         let store = try RunStore(path: daemon.storePath)
@@ -172,8 +172,8 @@ struct DaemonEndToEndTests {
         #expect(run.status == .running, "an interrupted run is not finished")
         try store.close()
 
-        try daemon.start(speed: "20000")
-        try waitUntil(60, "the resumed run to grow") { (storeLastSeq(daemon.storePath)?.1 ?? 0) > count + 1_000 }
+        try await daemon.start(speed: "20000")
+        try await waitUntil(60, "the resumed run to grow") { (storeLastSeq(daemon.storePath)?.1 ?? 0) > count + 1_000 }
         #expect(daemon.log.contains("resumes at sample \(count)"))
     }
 }
@@ -181,9 +181,9 @@ struct DaemonEndToEndTests {
 @Suite("A cycler and a potentiostat bound to one cell", .serialized)
 struct BoundCellTests {
     @Test("A job naming both channels holds both, runs the CV on the potentiostat, and stores one run")
-    func cyclerPlusPotentiostat() throws {
+    func cyclerPlusPotentiostat() async throws {
         let daemon = DaemonProcess(state: temporaryDirectory("bound"))
-        try daemon.start(speed: "max")
+        try await daemon.start(speed: "max")
         defer { daemon.kill(SIGKILL) }
         let c = try daemon.connect()
         let proto = """
@@ -199,7 +199,7 @@ struct BoundCellTests {
         let reply = try request(c, ["op": "submit", "protocol": proto, "filename": "bound.yaml",
                                     "target": ["channel": "cyc-2", "potentiostat": "pstat-1"]])
         #expect(reply["ok"] as? Bool == true, "\(reply)")
-        try waitUntil(60, "the bound job to finish") {
+        try await waitUntil(60, "the bound job to finish") {
             let jobs = try request(c, ["op": "queue"])["jobs"] as? [[String: Any]] ?? []
             return jobs.first?["state"] as? String == "done"
         }

@@ -42,7 +42,7 @@ final class DaemonProcess {
     var storePath: String { state + "/echemd.sqlite" }
 
     /// Starts the daemon and waits until its socket answers `status`.
-    func start(speed: String = "2000") throws {
+    func start(speed: String = "2000") async throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: builtExecutable("echemd"))
         p.arguments = ["--state-dir", state, "--socket", socket, "--sim-speed", speed] + extraArguments
@@ -61,7 +61,7 @@ final class DaemonProcess {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             if let c = try? UnixLineClient(connectingTo: socket), (try? request(c, ["op": "status"])) != nil { return }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError(description: "echemd did not answer on \(socket) within 30 s; log:\n\(self.log)")
     }
@@ -112,12 +112,13 @@ func parse(_ line: String) -> [String: Any]? {
     (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
 }
 
-/// Polls until `condition` holds or `seconds` pass.
-func waitUntil(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) throws {
+/// Polls until `condition` holds or `seconds` pass. Sleeps without holding a thread: these tests
+/// run beside every other suite on Swift's small cooperative pool.
+func waitUntil(_ seconds: Double, _ what: String, _ condition: () throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if (try? condition()) == true { return }
-        Thread.sleep(forTimeInterval: 0.05)
+        try await Task.sleep(for: .milliseconds(50))
     }
     throw HarnessError(description: "timed out after \(seconds) s waiting for \(what)")
 }

@@ -29,7 +29,7 @@ func shell(_ command: String) -> Int32 {
 struct PermissionTests {
     @Test("A socket-group member may watch but not control; a stranger cannot connect; root may control",
           .enabled(if: getuid() == 0, "creating users needs root (CI runs as root)"))
-    func watchAllowedControlDenied() throws {
+    func watchAllowedControlDenied() async throws {
         // Two real accounts: one in the socket's group (watch), one in no echem group at all.
         shell("getent group echemtest-watch >/dev/null || groupadd echemtest-watch")
         shell("getent group echemtest-ctl >/dev/null || groupadd echemtest-ctl")
@@ -50,7 +50,7 @@ struct PermissionTests {
         limits = { min_voltage = "-5 V", max_voltage = "5 V", max_current = "50 mA" }
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let daemon = DaemonProcess(state: state, extraArguments: ["--config", config])
-        try daemon.start(speed: "1")
+        try await daemon.start(speed: "1")
         defer { daemon.kill(SIGTERM) }
 
         var st = stat()

@@ -23,13 +23,16 @@ final class NotifyReceiver {
     }
 
     /// Datagrams received until one contains `needle` or `seconds` pass.
-    func wait(for needle: String, seconds: Double) -> [String] {
+    func wait(for needle: String, seconds: Double) async -> [String] {
         var seen: [String] = []
         let deadline = Date().addingTimeInterval(seconds)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while Date() < deadline {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            guard n > 0 else { continue }
+            let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            guard n > 0 else {
+                try? await Task.sleep(for: .milliseconds(20))
+                continue
+            }
             let text = String(decoding: buffer[0..<n], as: UTF8.self)
             seen.append(text)
             if text.contains(needle) { break }
@@ -46,20 +49,20 @@ final class NotifyReceiver {
 @Suite("systemd notify: READY after recovery, watchdog pings, STOPPING on SIGTERM", .serialized)
 struct SystemdNotifyTests {
     @Test("echemd speaks the sd_notify protocol to \\$NOTIFY_SOCKET")
-    func notifyLifecycle() throws {
+    func notifyLifecycle() async throws {
         let state = temporaryDirectory("notify")
         let receiver = try NotifyReceiver(path: state + "/notify.sock")
         let daemon = DaemonProcess(state: state)
         // 2 s watchdog: echemd must ping at least every second while it is healthy.
         daemon.environment = ["NOTIFY_SOCKET": receiver.path, "WATCHDOG_USEC": "2000000"]
-        try daemon.start(speed: "1")
+        try await daemon.start(speed: "1")
         defer { daemon.kill(SIGKILL) }
-        let startup = receiver.wait(for: "READY=1", seconds: 10)
+        let startup = await receiver.wait(for: "READY=1", seconds: 10)
         #expect(startup.contains { $0.contains("READY=1") }, "READY=1 once the socket, store and queue are up: \(startup)")
-        let pings = receiver.wait(for: "WATCHDOG=1", seconds: 3)
+        let pings = await receiver.wait(for: "WATCHDOG=1", seconds: 3)
         #expect(pings.contains { $0.contains("WATCHDOG=1") }, "a watchdog ping within half the interval: \(pings)")
         daemon.kill(SIGTERM)
-        let shutdown = receiver.wait(for: "STOPPING=1", seconds: 5)
+        let shutdown = await receiver.wait(for: "STOPPING=1", seconds: 5)
         #expect(shutdown.contains { $0.contains("STOPPING=1") }, "\(shutdown)")
         #expect(daemon.exitStatus == 0)
     }
