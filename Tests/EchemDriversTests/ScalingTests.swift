@@ -61,7 +61,7 @@ struct ScalingTests {
         do {
             _ = try c.words(for: 100)
         } catch {
-            #expect(error.description.hasPrefix("set_voltage: 100.0 V is outside what the register can carry (0.0 … 81.6"))
+            #expect(error.description == "set_voltage: 100 V is outside what the register can carry (0 … 81.6007 V)")
         }
     }
 

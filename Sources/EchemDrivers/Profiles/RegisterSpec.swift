@@ -38,7 +38,8 @@ public struct RegisterSpec: Sendable, Hashable {
     public var values: [NamedValue]
     /// Named bits of a status word (EA device state: remote = 11), in file order.
     public var bits: [NamedValue]
-    /// False when the address comes from a source we could not confirm; drivers warn before use.
+    /// False when the address comes from a source we could not confirm, so a driver can warn
+    /// before writing it on real hardware.
     public var verified: Bool
     public var description: String?
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The linear map between a register's raw number and its SI value, as a profile states it.
 ///
 /// Three spellings, all linear:
@@ -60,6 +62,11 @@ public enum ScalingError: Error, Sendable, Hashable, CustomStringConvertible {
     case notNumeric(register: String)
     case shortRead(register: String, expected: Int, got: Int)
 
+    /// Six significant digits: enough to see a limit, without float noise.
+    static func short(_ v: Double) -> String {
+        String(format: "%.6g", v)
+    }
+
     public var description: String {
         switch self {
         case .missingNominal(let n):
@@ -67,7 +74,7 @@ public enum ScalingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badNominal(let n, let v):
             "the device reported \(n) = \(v), which cannot scale a register"
         case .outOfRange(let r, let v, let range, let unit):
-            "\(r): \(v) \(unit) is outside what the register can carry (\(range.lowerBound) … \(range.upperBound) \(unit))"
+            "\(r): \(Self.short(v)) \(unit) is outside what the register can carry (\(Self.short(range.lowerBound)) … \(Self.short(range.upperBound)) \(unit))"
         case .notFinite(let r):
             "\(r): value is not a finite number"
         case .notNumeric(let r):
