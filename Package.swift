@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "echemctl", targets: ["echemctl"]),
         .executable(name: "echem-bench", targets: ["echem-bench"]),
         .executable(name: "echemd", targets: ["echemd"]),
+        .executable(name: "echem-sim", targets: ["echem-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
@@ -35,6 +36,13 @@ let package = Package(
         .target(name: "EchemEngine", dependencies: ["EchemCore"]),
         .target(name: "EchemAnalysis", dependencies: ["EchemCore"]),
         .target(name: "EchemDrivers", dependencies: ["EchemCore", "EchemTOML", "CModbus", "CUdev"]),
+        // Simulators that speak real wire protocols over the cell model (a libmodbus server
+        // publishing a device profile's register map).
+        .target(name: "EchemWireSim", dependencies: ["EchemCore", "EchemSim", "EchemDrivers", "CModbus"]),
+        .executableTarget(name: "echem-sim", dependencies: [
+            "EchemWireSim", "EchemDrivers", "EchemSim", "EchemCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // TOML with a source location on every key and value, so config and device-profile
         // mistakes get `FILE:LINE:COL` errors like protocol files do.
         .target(name: "EchemTOML"),
@@ -43,7 +51,7 @@ let package = Package(
         .target(name: "EchemPlatform"),
         .target(name: "EchemDaemon", dependencies: [
             "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis",
-            "EchemTOML", "EchemPlatform",
+            "EchemTOML", "EchemPlatform", "EchemDrivers",
         ]),
         .executableTarget(name: "echemd", dependencies: [
             "EchemDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -68,6 +76,7 @@ let package = Package(
             "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol", "EchemAnalysis",
         ]),
         .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers"]),
+        .testTarget(name: "EchemWireSimTests", dependencies: ["EchemWireSim", "EchemDrivers", "EchemSim", "EchemCore"]),
         .testTarget(name: "EchemTOMLTests", dependencies: ["EchemTOML", "EchemCore"]),
         .testTarget(name: "EchemPlatformTests", dependencies: ["EchemPlatform"]),
         .testTarget(name: "EchemDaemonTests", dependencies: [

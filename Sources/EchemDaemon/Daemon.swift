@@ -18,7 +18,7 @@ public enum Daemon {
         try paths.createFolders()
         _ = notifier.status("opening the store")
         let store = try RunStore(path: paths.store, options: StoreOptions(durability: config.durability))
-        let bench = Bench(config: config)
+        let bench = try Bench(config: config)
 
         let server: UnixLineServer
         if let activated = try SocketActivation.listeningSockets().first {

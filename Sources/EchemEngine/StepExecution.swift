@@ -92,6 +92,7 @@ extension EngineRun {
             }
 
             let r = try await channel.nextReading()
+            if let note = r.note { log("channel", note) }
             let dvdt = advance(&ctx, reading: r)
 
             var exit: StepExit?

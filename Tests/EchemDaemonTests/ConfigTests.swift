@@ -56,11 +56,49 @@ struct ConfigTests {
     }
 
     @Test("No configuration: the simulated bench of 8 cyclers and 1 potentiostat")
-    func simulatedBench() {
+    func simulatedBench() throws {
         let config = DaemonConfig.simulatedBench()
-        let bench = Bench(config: config)
+        let bench = try Bench(config: config)
         #expect(bench.channels.count == 9)
         #expect(bench.channels.filter(\.isPotentiostat).map(\.id) == ["pstat-1"])
         #expect(bench.channel("cyc-8")?.capabilities.maxAbsCurrent == 0.05)
+    }
+
+    @Test("A modbus channel loads its device profile; a missing or broken profile is a located error")
+    func modbusChannel() throws {
+        let drivers = repositoryRoot.path + "/drivers"
+        let good = """
+        [[channels]]
+        id = "psb-1"
+        driver = "modbus"
+        address = "tcp://127.0.0.1:1502"
+        profile = "\(drivers)/ea-psb-10000.toml"
+        unit = 3
+        sample_period = "500 ms"
+        limits = { min_voltage = "2.5 V", max_voltage = "4.25 V", max_current = "5 A" }
+        """
+        let config = try ConfigLoader.parse(good, filename: "/etc/echemd/echemd.toml")
+        let ref = try #require(config.channels.first?.profile)
+        #expect(ref.profile.device.family == "EA PSB 10000")
+        #expect(ref.unit == 3 && ref.samplePeriod == 0.5)
+        let bench = try Bench(config: config)
+        #expect(bench.channels[0].capabilities.maxVolts == 4.25, "hard limits clip the device's range")
+        #expect(bench.channels[0].capabilities.maxAbsCurrent == 5)
+
+        let missing = good.replacingOccurrences(of: "ea-psb-10000.toml", with: "no-such-device.toml")
+        #expect(throws: ConfigLoader.Failure.self) { try ConfigLoader.parse(missing, filename: "c.toml") }
+        do { _ = try ConfigLoader.parse(missing, filename: "c.toml") } catch {
+            #expect(error.lines.contains { $0.hasPrefix("c.toml:5:") && $0.contains("not found") }, "\(error.lines)")
+        }
+        let broken = temporaryDirectory("profile") + "/broken.toml"
+        let text = try String(contentsOfFile: drivers + "/ea-psb-10000.toml", encoding: .utf8)
+            .replacingOccurrences(of: "name = \"set_voltage\"", with: "name = \"set_voltag\"")
+        try text.write(toFile: broken, atomically: true, encoding: .utf8)
+        do {
+            _ = try ConfigLoader.parse(good.replacingOccurrences(of: "\(drivers)/ea-psb-10000.toml", with: broken), filename: "c.toml")
+            Issue.record("a broken profile must be refused")
+        } catch {
+            #expect(error.lines.contains { $0.hasPrefix(broken + ":") && $0.contains("set_voltag") }, "the profile's own located error: \(error.lines)")
+        }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Job intake: validated against this bench's channels, with located reasons")
 struct JobIntakeTests {
-    let intake = JobIntake(bench: Bench(config: .simulatedBench(bench: "t")), defaultRecovery: .resume)
+    let intake = JobIntake(bench: try! Bench(config: .simulatedBench(bench: "t")), defaultRecovery: .resume)
     let seed = try! String(contentsOfFile: repositoryRoot.path + "/protocols/seed-000/0-3-zns-long-cycling.yaml", encoding: .utf8)
 
     @Test("A cycling seed can run on every channel, cyclers first; the default policy is filled in")
@@ -69,7 +69,7 @@ struct JobIntakeTests {
 struct SimulatedIntakeTests {
     @Test("A job without a cell chemistry is refused at submit: the simulator would not know what to simulate")
     func needsChemistry() {
-        let intake = JobIntake(bench: Bench(config: .simulatedBench(bench: "t")), defaultRecovery: .resume)
+        let intake = JobIntake(bench: try! Bench(config: .simulatedBench(bench: "t")), defaultRecovery: .resume)
         let out = intake.prepare(.init(text: "echemd: 1\nname: rest\nsteps:\n  - rest: 1 h\n", filename: "r.yaml", source: "test"))
         #expect(out.job == nil)
         #expect(out.diagnostics.first?.contains("chemistry") == true, "\(out.diagnostics)")

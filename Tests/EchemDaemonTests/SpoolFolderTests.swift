@@ -17,7 +17,7 @@ struct SpoolFixture {
         try paths.createFolders()
         let store = try RunStore(path: paths.store)
         self.store = store
-        let intake = JobIntake(bench: Bench(config: .simulatedBench(bench: "t")), defaultRecovery: .resume)
+        let intake = JobIntake(bench: try! Bench(config: .simulatedBench(bench: "t")), defaultRecovery: .resume)
         spool = SpoolFolder(paths: paths, intake: intake, log: { _ in }) { job, _ in try store.enqueue(job) }
     }
 

@@ -55,9 +55,13 @@ public struct ChannelReading: Sendable, Hashable, Codable {
     /// For sweeps: 1-based sweep cycle in progress, and whether the sweep has finished.
     public var sweepCycle: Int?
     public var sweepDone: Bool
+    /// Something the driver wants in the run's event log with this reading (a transaction that
+    /// needed retries, a gap in the sampling).
+    public var note: String?
 
     public init(time: Double, volts: Double, amperes: Double, celsius: Double? = nil,
-                sweepCycle: Int? = nil, sweepDone: Bool = false) {
+                sweepCycle: Int? = nil, sweepDone: Bool = false, note: String? = nil) {
+        self.note = note
         self.time = time
         self.volts = volts
         self.amperes = amperes

@@ -7,17 +7,22 @@ public final class Bench: Sendable {
     public let name: String
     public let channels: [BenchChannel]
 
-    public init(config: DaemonConfig) {
+    public init(config: DaemonConfig) throws {
         self.name = config.bench
-        self.channels = config.channels.map { BenchChannel(config: $0, driver: Bench.driver(for: $0, config.simulation)) }
+        self.channels = try config.channels.map { BenchChannel(config: $0, driver: try Bench.driver(for: $0, config.simulation)) }
     }
 
     public func channel(_ id: String) -> BenchChannel? { channels.first { $0.id == id } }
 
-    static func driver(for channel: ChannelConfig, _ simulation: SimulationSettings) -> any BenchDriver {
+    static func driver(for channel: ChannelConfig, _ simulation: SimulationSettings) throws -> any BenchDriver {
         switch channel.driver {
         case .simulatedCycler: return SimulatedDriver(instrument: .cycler, settings: simulation)
         case .simulatedPotentiostat: return SimulatedDriver(instrument: .potentiostat, settings: simulation)
+        case .modbus:
+            guard let ref = channel.profile else {
+                throw ChannelError.unsupported("channel \(channel.id): a modbus channel needs a profile")
+            }
+            return try ModbusDriver(channel: channel, ref: ref)
         }
     }
 }

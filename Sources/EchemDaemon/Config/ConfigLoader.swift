@@ -1,4 +1,5 @@
 import EchemCore
+import EchemDrivers
 import EchemStore
 import EchemTOML
 import Foundation
@@ -65,6 +66,10 @@ public enum ConfigLoader {
             seen[id] = ch.location
             let driverName = ch.choice("driver", among: DriverKind.allCases.map(\.rawValue))
             let address = ch.string("address", default: nil)
+            var profileRef: ModbusProfileRef?
+            if driverName == DriverKind.modbus.rawValue {
+                profileRef = modbusProfile(&ch, address: address, configFile: filename)
+            }
             guard var lim = ch.table("limits", required: true) else { continue }
             let minV = quantity(&lim, "min_voltage", .voltage, what: "a voltage such as \"0 V\"", required: true)
             let maxV = quantity(&lim, "max_voltage", .voltage, what: "a voltage such as \"4.5 V\"", required: true)
@@ -83,7 +88,8 @@ public enum ConfigLoader {
             guard let driverName, let driver = DriverKind(rawValue: driverName), let minV, let maxV, let maxI else { continue }
             config.channels.append(ChannelConfig(id: id, driver: driver, address: address,
                                                  limits: HardLimits(minVolts: minV, maxVolts: maxV, maxAmperes: maxI,
-                                                                    maxWatts: maxP, minCelsius: minT, maxCelsius: maxT)))
+                                                                    maxWatts: maxP, minCelsius: minT, maxCelsius: maxT),
+                                                 profile: profileRef))
         }
         r.rejectUnknownKeys()
         let errors = r.diagnostics.filter { $0.severity == .error }
@@ -92,6 +98,31 @@ public enum ConfigLoader {
             throw Failure(lines: ["\(filename):1:1: error: no [[channels]] defined (expected at least one [[channels]] table with id, driver and limits)"])
         }
         return config
+    }
+
+    /// A modbus channel's `profile` (a `drivers/*.toml`, relative to the configuration file's folder
+    /// unless absolute), `unit` and `sample_period`. The profile's own errors are reported too.
+    static func modbusProfile(_ ch: inout TOMLReader, address: String?, configFile: String) -> ModbusProfileRef? {
+        if address == nil { ch.error("missing 'address' for a modbus channel", at: ch.location, expected: "tcp://HOST:PORT or a serial device path such as /dev/serial/by-id/…") }
+        let unit = ch.int("unit", default: nil)
+        let period = quantity(&ch, "sample_period", .time, what: "a time such as \"1 s\"") ?? 1
+        guard let path = ch.string("profile"), let node = ch.node("profile") else { return nil }
+        let base = (configFile as NSString).deletingLastPathComponent
+        let resolved = path.hasPrefix("/") || base.isEmpty ? path : base + "/" + path
+        let candidates = [resolved, path]
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            ch.error("profile file '\(path)' not found (looked at \(candidates.joined(separator: " and ")))", at: node.location,
+                     expected: "a device profile such as drivers/ea-psb-10000.toml")
+            return nil
+        }
+        do {
+            let profile = try DeviceProfileLoader.load(contentsOf: URL(fileURLWithPath: found))
+            return ModbusProfileRef(path: found, profile: profile, unit: unit ?? profile.transport.unit,
+                                    samplePeriod: period)
+        } catch {
+            for d in error.diagnostics { ch.collector.report(d) }
+            return nil
+        }
     }
 
     /// A quantity given as a unit string ("50 mA") or a bare number in SI units.

@@ -1,4 +1,5 @@
 import EchemCore
+import EchemDrivers
 import EchemStore
 import Foundation
 
@@ -76,12 +77,16 @@ public struct ChannelConfig: Sendable, Hashable {
     /// Device address for hardware drivers (`/dev/serial/by-id/…`, `host:port`); unused by simulators.
     public var address: String?
     public var limits: HardLimits
+    /// Hardware drivers: the device profile (`drivers/*.toml`), its unit id on the bus, and the
+    /// channel's sampling period.
+    public var profile: ModbusProfileRef?
 
-    public init(id: String, driver: DriverKind, address: String?, limits: HardLimits) {
+    public init(id: String, driver: DriverKind, address: String?, limits: HardLimits, profile: ModbusProfileRef? = nil) {
         self.id = id
         self.driver = driver
         self.address = address
         self.limits = limits
+        self.profile = profile
     }
 }
 
@@ -90,6 +95,23 @@ public struct ChannelConfig: Sendable, Hashable {
 public enum DriverKind: String, Sendable, Hashable, CaseIterable, Codable {
     case simulatedCycler = "sim-cycler"
     case simulatedPotentiostat = "sim-potentiostat"
+    /// A Modbus source/sink or load (EA PSB, Maynuo M97) described by a profile in `drivers/`.
+    case modbus
+}
+
+/// A Modbus channel's device: its loaded profile, unit id and sampling period.
+public struct ModbusProfileRef: Sendable, Hashable {
+    public var path: String
+    public var profile: DeviceProfile
+    public var unit: Int
+    public var samplePeriod: Double
+
+    public init(path: String, profile: DeviceProfile, unit: Int, samplePeriod: Double) {
+        self.path = path
+        self.profile = profile
+        self.unit = unit
+        self.samplePeriod = samplePeriod
+    }
 }
 
 /// A channel's hard limits: no protocol can command beyond them, and a reading beyond them puts

@@ -1,0 +1,92 @@
+import EchemCore
+import EchemDrivers
+import Foundation
+import Synchronization
+
+/// A Modbus source/sink or load on one channel. The bus and the device connection live as long as
+/// the daemon; each run gets a channel that connects on first use (connecting is async, and a
+/// device that is down must fail the run, not the daemon's start).
+public final class ModbusDriver: BenchDriver {
+    public let ref: ModbusProfileRef
+    public let bus: ModbusBus
+    let channelID: String
+    let limits: HardLimits
+    private let connected = Mutex<ModbusSourceSinkChannel?>(nil)
+
+    public init(channel: ChannelConfig, ref: ModbusProfileRef, events: (@Sendable (ModbusBusEvent) -> Void)? = nil) throws {
+        self.ref = ref
+        self.channelID = channel.id
+        self.limits = channel.limits
+        self.bus = ModbusBus(try ModbusDriver.busConfiguration(address: channel.address, profile: ref.profile), events: events)
+    }
+
+    /// `tcp://HOST:PORT` or `HOST:PORT` for Modbus TCP; a device path (`/dev/serial/by-id/…`,
+    /// `/dev/ttyUSB0`) for RTU with the profile's framing.
+    static func busConfiguration(address: String?, profile: DeviceProfile) throws -> ModbusBusConfiguration {
+        guard let address, !address.isEmpty else {
+            throw ChannelError.unsupported("a modbus channel needs an address: tcp://HOST:PORT or a serial device path")
+        }
+        if address.hasPrefix("/") { return profile.transport.busConfiguration(serialPath: address) }
+        let hostPort = address.hasPrefix("tcp://") ? String(address.dropFirst(6)) : address
+        guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...]) else {
+            return profile.transport.busConfiguration(host: hostPort)
+        }
+        return profile.transport.busConfiguration(host: String(hostPort[..<colon]), port: port)
+    }
+
+    public var capabilities: ChannelCapabilities {
+        let p = ref.profile
+        var modes: Set<ControlKind> = [.rest, .current, .voltage, .cccv, .operatorPause]
+        if p.register("set_power") != nil { modes.insert(.power) }
+        if p.register("set_resistance") != nil { modes.insert(.resistance) }
+        return ChannelCapabilities(modes: modes, minVolts: 0, maxVolts: p.limits.maxVoltage,
+                                   maxAbsCurrent: p.limits.maxCurrent, maxAbsPower: p.limits.maxPower,
+                                   minSamplePeriod: ref.samplePeriod)
+    }
+
+    public var describe: String {
+        "\(ref.profile.device.family) over Modbus \(bus.configuration.endpoint) unit \(ref.unit), sampling every \(ref.samplePeriod) s"
+    }
+
+    public func problem(with cell: CellMetadata?) -> String? { nil }
+
+    public func attach(cell: CellMetadata?, restoring: Data?) throws -> any Channel {
+        ConnectOnUse(driver: self, capabilities: capabilities)
+    }
+
+    public func snapshot(_ channel: any Channel) -> Data? { nil }
+
+    /// Output off, if the device answers. A device that does not answer is already off or gone;
+    /// the daemon's start must not wait on it for long.
+    public func safeState() async {
+        try? await channel().outputOff()
+    }
+
+    /// The connected device channel, connecting (nominals, remote on, output off) the first time.
+    func channel() async throws -> ModbusSourceSinkChannel {
+        if let c = connected.withLock({ $0 }) { return c }
+        let c = try await ModbusSourceSinkChannel.connect(
+            profile: ref.profile, bus: bus, unit: ref.unit, samplePeriod: ref.samplePeriod,
+            minVolts: limits.minVolts, maxVolts: limits.maxVolts, maxAmperes: limits.maxAmperes, maxWatts: limits.maxWatts)
+        connected.withLock { $0 = c }
+        return c
+    }
+}
+
+/// The run's view of a Modbus channel: every call connects first if needed.
+final class ConnectOnUse: Channel, @unchecked Sendable {
+    // @unchecked: immutable apart from the driver's own locked state.
+    let driver: ModbusDriver
+    let capabilities: ChannelCapabilities
+
+    init(driver: ModbusDriver, capabilities: ChannelCapabilities) {
+        self.driver = driver
+        self.capabilities = capabilities
+    }
+
+    func apply(_ setpoint: Setpoint) async throws { try await driver.channel().apply(setpoint) }
+    func nextReading() async throws -> ChannelReading { try await driver.channel().nextReading() }
+    func outputOff() async throws { try await driver.channel().outputOff() }
+    func measureImpedance(_ spec: EISSpec) async throws -> [ImpedancePoint] { try await driver.channel().measureImpedance(spec) }
+    func setChamberTemperature(_ celsius: Double) async throws { try await driver.channel().setChamberTemperature(celsius) }
+}
