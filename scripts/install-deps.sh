@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs what echemd needs to build and test on Debian: system libraries through apt,
-# and the Python packages used only as independent test oracles (batterydf, aurora-unicycler).
+# and with --oracles what only the tests need: systemd's tools (systemd-analyze verify,
+# systemd-socket-activate) and the Python packages used as independent oracles.
 set -euo pipefail
 need=()
-for p in libmodbus-dev libudev-dev libsqlite3-dev pkg-config socat; do
+packages=(libmodbus-dev libudev-dev libsqlite3-dev pkg-config socat)
+[ "${1:-}" = "--oracles" ] && packages+=(systemd)
+for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -1,4 +1,5 @@
 import Foundation
+import EchemPlatform
 import Synchronization
 import Testing
 
@@ -71,5 +72,36 @@ struct SystemdNotifyTests {
         let shutdown = await receiver.wait(for: "STOPPING=1", seconds: 30)
         #expect(shutdown.contains { $0.contains("STOPPING=1") }, "\(shutdown)")
         #expect(daemon.exitStatus == 0)
+    }
+}
+
+@Suite("Socket activation: echemd serves the socket systemd passes it")
+struct SocketActivationE2ETests {
+    @Test("Under systemd-socket-activate, echemd adopts fd 3 instead of binding, and answers on it",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-socket-activate"),
+                   "needs systemd's systemd-socket-activate (make test installs it)"))
+    func adoptsPassedSocket() async throws {
+        let state = temporaryDirectory("activate")
+        let socket = state + "/activated.sock"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-socket-activate")
+        // The daemon is told a different socket path: if it bound its own, nothing would answer here.
+        p.arguments = ["-l", socket, builtExecutable("echemd"), "--state-dir", state, "--socket", state + "/unused.sock",
+                       "--sim-speed", "1"]
+        let log = FileHandle(forWritingAtPath: "/dev/null")
+        p.standardOutput = log
+        p.standardError = log
+        try p.run()
+        defer { kill(p.processIdentifier, SIGTERM); p.waitUntilExit() }
+        try await waitUntil(20, "the activated socket to exist") { FileManager.default.fileExists(atPath: socket) }
+        // systemd-socket-activate starts the daemon on the first connection.
+        var reply: [String: Any]?
+        let deadline = Date().addingTimeInterval(30)
+        while reply == nil && Date() < deadline {
+            if let c = try? UnixLineClient(connectingTo: socket) { reply = try? request(c, ["op": "status"]) }
+            if reply == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(reply?["ok"] as? Bool == true)
+        #expect(!FileManager.default.fileExists(atPath: state + "/unused.sock"), "echemd did not bind a socket of its own")
     }
 }
