@@ -16,7 +16,8 @@
 /// on the device cannot be taken back, and the wait is bounded by timeouts × attempts.
 public final class ModbusBus: Sendable {
     public let configuration: ModbusBusConfiguration
-    private let owner: ModbusOwnerThread
+    /// The one thread that owns the bus's libmodbus context (libmodbus is blocking and not thread-safe).
+    private let owner: BlockingOwnerThread<ModbusConnection>
     private let counters = ModbusCounters()
     private let runner: ModbusTransactionRunner
 
@@ -25,7 +26,8 @@ public final class ModbusBus: Sendable {
     /// keep it short.
     public init(_ configuration: ModbusBusConfiguration, events: (@Sendable (ModbusBusEvent) -> Void)? = nil) {
         self.configuration = configuration
-        self.owner = ModbusOwnerThread(configuration: configuration, name: "modbus \(configuration.endpoint)")
+        self.owner = BlockingOwnerThread(name: "modbus \(configuration.endpoint)",
+                                         make: { ModbusConnection(configuration) }, finish: { $0.disconnect() })
         self.runner = ModbusTransactionRunner(configuration: configuration, counters: counters, events: events)
     }
 
