@@ -68,6 +68,8 @@ public enum Daemon {
             for await name in dropped { await spool.claim(name) }
         }
 
+        let devices = DeviceEvents(driversFolder: DeviceEvents.driversFolder(config.driversFolder), hub: hub, log: log)
+
         log("ready: bench \(bench.name), \(bench.channels.count) channels (\(config.source)); socket \(paths.socket); "
             + "queue folder \(paths.incoming)")
         _ = notifier.ready(status: "\(bench.channels.count) channels; \(await scheduler.runningCount) running")
@@ -93,6 +95,7 @@ public enum Daemon {
         log("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): committing, outputs off, stopping")
         _ = notifier.stopping()
         watcher.stop()
+        devices?.stop()
         droppedInput.finish()
         await claimer.value
         watchdog.cancel()

@@ -62,6 +62,9 @@ public final class ModbusDriver: BenchDriver {
         try? await channel().outputOff()
     }
 
+    /// Forgets the connection after the device went away, so the next use connects afresh.
+    func dropConnection() { connected.withLock { $0 = nil } }
+
     /// The connected device channel, connecting (nominals, remote on, output off) the first time.
     func channel() async throws -> ModbusSourceSinkChannel {
         if let c = connected.withLock({ $0 }) { return c }
@@ -73,19 +76,58 @@ public final class ModbusDriver: BenchDriver {
     }
 }
 
-/// The run's view of a Modbus channel: every call connects first if needed.
+/// The run's view of a Modbus channel: every call connects first if needed. When the device
+/// disappears mid-run (unplugged, powered off, network down) the channel waits for it, with the
+/// output off, up to `maxOutage`; when it answers again the reading carries a note for the run's
+/// log, its current is 0 (nothing flowed during the outage, so the charge count stays exact), and
+/// the last set-point is applied again before the next reading.
 final class ConnectOnUse: Channel, @unchecked Sendable {
-    // @unchecked: immutable apart from the driver's own locked state.
+    // @unchecked: the mutable state is touched only by the engine task that owns the channel.
     let driver: ModbusDriver
     let capabilities: ChannelCapabilities
+    let maxOutage: Duration
+    private var lastSetpoint: Setpoint?
+    private var reapply = false
 
-    init(driver: ModbusDriver, capabilities: ChannelCapabilities) {
+    init(driver: ModbusDriver, capabilities: ChannelCapabilities, maxOutage: Duration = .seconds(3600)) {
         self.driver = driver
         self.capabilities = capabilities
+        self.maxOutage = maxOutage
     }
 
-    func apply(_ setpoint: Setpoint) async throws { try await driver.channel().apply(setpoint) }
-    func nextReading() async throws -> ChannelReading { try await driver.channel().nextReading() }
+    func apply(_ setpoint: Setpoint) async throws {
+        lastSetpoint = setpoint
+        try await driver.channel().apply(setpoint)
+    }
+
+    func nextReading() async throws -> ChannelReading {
+        if reapply, let sp = lastSetpoint {
+            try await driver.channel().apply(sp)
+            reapply = false
+        }
+        do {
+            return try await driver.channel().nextReading()
+        } catch let error as ChannelError {
+            guard case .disconnected(let why) = error else { throw error }
+            return try await waitForDevice(since: .now, reason: why)
+        }
+    }
+
+    private func waitForDevice(since start: ContinuousClock.Instant, reason: String) async throws -> ChannelReading {
+        driver.dropConnection()
+        while ContinuousClock.now - start < maxOutage {
+            try await Task.sleep(for: .seconds(1))
+            guard let device = try? await driver.channel() else { continue }
+            var r = try await device.nextReading()
+            let outage = ContinuousClock.now - start
+            r.amperes = 0
+            r.note = "device lost (\(reason)); back after \(outage.components.seconds) s with its output off; the set-point is applied again"
+            reapply = lastSetpoint != nil
+            return r
+        }
+        throw ChannelError.disconnected("the device did not come back within \(maxOutage.components.seconds) s: \(reason)")
+    }
+
     func outputOff() async throws { try await driver.channel().outputOff() }
     func measureImpedance(_ spec: EISSpec) async throws -> [ImpedancePoint] { try await driver.channel().measureImpedance(spec) }
     func setChamberTemperature(_ celsius: Double) async throws { try await driver.channel().setChamberTemperature(celsius) }

@@ -39,6 +39,7 @@ public enum ConfigLoader {
         config.socketPath = r.string("socket", default: nil)
         config.socketGroup = r.string("socket_group", default: nil)
         config.controlGroup = r.string("control_group", default: nil)
+        config.driversFolder = r.string("drivers", default: nil)
         if let p = r.choice("recovery", among: RecoveryPolicy.allCases.map(\.rawValue), default: nil) {
             config.recovery = RecoveryPolicy(rawValue: p) ?? .resume
         }

@@ -21,6 +21,8 @@ public struct DaemonConfig: Sendable {
     public var durability: StoreOptions.Durability
     public var simulation: SimulationSettings
     public var channels: [ChannelConfig]
+    /// Device profiles for hot-plug matching; nil: /usr/share/echemd/drivers, else ./drivers.
+    public var driversFolder: String?
     /// Bytes queued for one socket client before it is dropped as too slow (the engine never waits).
     public var clientBufferBytes: Int = 4 << 20
     /// Where the configuration came from, for status and logs.
