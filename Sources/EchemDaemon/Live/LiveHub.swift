@@ -151,12 +151,15 @@ public final class LiveHub: Sendable {
         var next = b.fromSeq
         var sent: Int64 = 0
         do {
-            while true {
+            // Everything committed after registration is held live; the store read stops at what
+            // was committed by then, so a backfill slower than the live rate still ends.
+            let upTo = try store.lastSeq(runID: b.run) ?? -1
+            while next <= upTo {
                 while let queued = sink.queuedBytes(client), queued > backfillQueueBudget {
                     Thread.sleep(forTimeInterval: 0.005)
                 }
                 guard sink.queuedBytes(client) != nil else { unsubscribe(id); return }
-                let page = try store.samples(runID: b.run, fromSeq: next, limit: backfillPage)
+                let page = try store.samples(runID: b.run, fromSeq: next, limit: min(backfillPage, Int(upTo - next + 1)))
                 guard let last = page.last else { break }
                 sink.send(client, SamplePage(run: b.run, channel: b.channel, samples: page, backfill: true).encode())
                 sent += Int64(page.count)

@@ -23,6 +23,8 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
     private var nextSampleAt: ContinuousClock.Instant
     private var direction: CurrentDirection = .none
     private var outputOn = false
+    /// The power set-points hold a CP value (they cap every later mode until restored).
+    private var powerLimited = false
 
     /// Connects, reads the nominal values the scalings need, takes remote control, and leaves
     /// the output off. `limits` are the channel's hard limits (never beyond the device's own).
@@ -65,12 +67,14 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
             try await outputOff()
             return
         case .current(let a) where a >= 0:
+            try await restorePowerLimits()
             guard canSource else { throw ChannelError.unsupported("\(registers.profile.device.family) cannot charge (a load sinks only)") }
             try await set("set_voltage", vMax)
             try await set("set_current", a)
             try await setIfPresent("set_sink_current", 0)
             direction = a > 0 ? .charge : .none
         case .current(let a):
+            try await restorePowerLimits()
             guard canSink else { throw ChannelError.unsupported("\(registers.profile.device.family) cannot discharge") }
             try await set("set_voltage", vMin)
             if registers.profile.register("set_sink_current") != nil {
@@ -82,6 +86,7 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
             try await mode(.modeCC)
             direction = .discharge
         case .voltage(let v):
+            try await restorePowerLimits()
             try await set("set_voltage", v)
             try await setIfPresent("set_current", iMax)
             try await setIfPresent("set_sink_current", iMax)
@@ -98,6 +103,7 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
                 try await setIfPresent("set_sink_current", iMax)
             }
             try await mode(.modeCP)
+            powerLimited = true
             direction = w >= 0 ? .charge : .discharge
         case .resistance(let ohms):
             try await set("set_resistance", ohms)
@@ -159,6 +165,16 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
 
     private func setIfPresent(_ name: String, _ value: Double) async throws {
         if registers.profile.register(name) != nil { try await set(name, value) }
+    }
+
+    /// After a CP step the device would keep capping power: put the power set-points back to the
+    /// channel's maximum (hardware applies all its limits at once, like the simulator).
+    private func restorePowerLimits() async throws {
+        guard powerLimited else { return }
+        let full = capabilities.maxAbsPower ?? registers.nominals["nominal_power"] ?? registers.profile.limits.maxPower ?? 0
+        try await setIfPresent("set_power", full)
+        try await setIfPresent("set_sink_power", full)
+        powerLimited = false
     }
 
     private func mode(_ sequence: ControlSequenceName) async throws {
