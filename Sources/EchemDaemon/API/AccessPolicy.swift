@@ -1,3 +1,4 @@
+import EchemPlatform
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,7 @@ public struct AccessPolicy: Sendable {
     public init(controlGroup: String?, daemonUID: UInt32 = getuid()) {
         self.controlGroupName = controlGroup
         self.daemonUID = daemonUID
-        self.controlGID = controlGroup.flatMap { name in getgrnam(name).map { $0.pointee.gr_gid } }
+        self.controlGID = controlGroup.flatMap(UserGroups.gid(ofGroupNamed:))
     }
 
     public func mayControl(_ peer: Peer) -> Bool {
@@ -47,17 +48,5 @@ public struct AccessPolicy: Sendable {
                 + " (ask an administrator: usermod -aG \(name) USER, then log in again)"
         }
         return "uid \(peer.uid) may watch but not control: no control group is configured, so only root and the daemon's own user (uid \(daemonUID)) may control"
-    }
-
-    /// The groups of a user, as the group database lists them (used for SO_PEERCRED peers).
-    public static func groups(uid: UInt32, primary gid: UInt32) -> [UInt32] {
-        guard let pw = getpwuid(uid), let name = pw.pointee.pw_name else { return [gid] }
-        var count: Int32 = 64
-        var list = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(name, gid, &list, &count) == -1 {
-            list = [gid_t](repeating: 0, count: Int(count))
-            _ = getgrouplist(name, gid, &list, &count)
-        }
-        return Array(list.prefix(Int(max(0, count))))
     }
 }

@@ -1,4 +1,5 @@
 import EchemCore
+import EchemPlatform
 import EchemProtocol
 import EchemStore
 import Foundation
@@ -26,10 +27,10 @@ public struct SpoolFolder: Sendable {
         self.log = log
     }
 
-    /// Names editors and copy tools use for files still being written.
+    /// Names editors and copy tools use for files still being written: the watcher's own rule
+    /// (applied again to files found by the scan at start), plus `.partial` downloads.
     public static func isTemporary(_ name: String) -> Bool {
-        name.hasPrefix(".") || name.hasSuffix("~") || (name.hasPrefix("#") && name.hasSuffix("#"))
-            || [".swp", ".swx", ".tmp", ".part", ".crdownload", ".partial"].contains { name.hasSuffix($0) }
+        SpoolFileName.isIgnored(name) || name.hasSuffix(".partial")
     }
 
     /// A `NAME.cell.yaml` waits in `incoming/` for its protocol, which takes it along.
