@@ -680,16 +680,17 @@ class Oracle:
         for n in self.notes:
             print(f"NOTE socket-schemas: {n}")
         if self.failures:
-            for f in self.failures[:60]:
-                print(f"FAIL socket-schemas: {f}")
-            if len(self.failures) > 60:
-                print(f"FAIL socket-schemas: … and {len(self.failures) - 60} more")
+            # The daemon's log first and the failures last: CI shows the tail of the output.
             try:
                 tail = open(self.daemon_log, "rb").read().decode("utf-8", "replace").splitlines()[-25:]
                 print("echemd log (last lines):\n  " + "\n  ".join(tail))
             except OSError:
                 pass
             print(f"(state kept in {self.tmp})")
+            for f in self.failures[:60]:
+                print(f"FAIL socket-schemas: {f}")
+            if len(self.failures) > 60:
+                print(f"FAIL socket-schemas: … and {len(self.failures) - 60} more")
             return 1
         if VERBOSE:
             for name, cc in self.per_client.items():

@@ -173,6 +173,8 @@ public final class LiveHub: Sendable {
         var lines: [String] = []
         state.withLock { s in
             guard var sub = s.subscriptions[id] else { return }
+            // The seam: where the backfill ended, before held pages move lastSeq on.
+            let nextSeq = (sub.lastSeq[b.run] ?? -1) + 1
             var cache: String?
             for doc in sub.held {
                 cache = nil
@@ -188,7 +190,7 @@ public final class LiveHub: Sendable {
             w.add("subscription", id)
             w.add("run", b.run)
             w.add("samples", sent)
-            w.add("next_seq", (sub.lastSeq[b.run] ?? -1) + 1)
+            w.add("next_seq", nextSeq)
             lines.insert(w.finished(), at: 0)
             // Sent inside the lock: a publish that follows must queue behind these lines.
             for line in lines { sink.send(client, line) }
