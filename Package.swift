@@ -40,7 +40,7 @@ let package = Package(
         // publishing a device profile's register map).
         .target(name: "EchemWireSim", dependencies: ["EchemCore", "EchemSim", "EchemDrivers", "CModbus"]),
         .executableTarget(name: "echem-sim", dependencies: [
-            "EchemWireSim", "EchemDrivers", "EchemSim", "EchemCore",
+            "EchemWireSim", "EchemDrivers", "EchemSim", "EchemCore", "EchemProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // TOML with a source location on every key and value, so config and device-profile

@@ -5,8 +5,8 @@ import Foundation
 
 /// Wires the daemon together and runs it until SIGTERM or SIGINT.
 ///
-/// Start order matters for safety and for systemd: folders, store, socket, then every channel to
-/// its safe state and interrupted runs recovered, then the queue folder, and only then READY=1.
+/// Start order matters for safety and for systemd: folders, store, every channel to its safe state
+/// and interrupted runs recovered, then the socket and the queue folder, and only then READY=1.
 /// Stop order: STOPPING=1, no new files, every engine commits its batch and turns its output off,
 /// channels to their safe state, socket closed, store closed.
 public enum Daemon {
@@ -48,10 +48,13 @@ public enum Daemon {
             }
         }
         server.onDisconnect = { client, _ in sessions.disconnected(client) }
-        try server.start()
 
+        // Recovery first, then the socket: a request served before recovery could start a job
+        // that recovery would then switch off, or a second engine on a run being resumed.
+        // Connections that arrive meanwhile wait in the listen backlog.
         _ = notifier.status("recovering interrupted runs")
         try await scheduler.recover()
+        try server.start()
 
         let spool = SpoolFolder(paths: paths, intake: intake, log: log) { job, eligible in
             try await scheduler.submit(job, eligible: eligible)

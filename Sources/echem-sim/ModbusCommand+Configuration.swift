@@ -37,7 +37,7 @@ extension ModbusCommand {
         }
         return ModbusDeviceSimulator.Configuration(
             profile: profile, transport: transport, units: unitIDs,
-            cell: .chemistry(cellChemistry, capacityAh: q, initialSOC: initialSoc),
+            cell: try cell.map { .metadata(try CellFile.load($0)) } ?? .chemistry(cellChemistry, capacityAh: q, initialSOC: initialSoc),
             ratings: try ratings(profile), presets: try presets(profile), clock: clock, samplePeriod: period,
             faults: plan, log: { Log.line($0) })
     }
@@ -117,6 +117,7 @@ extension ModbusCommand {
                          + "(\(SIFormat.format(q, unit: "A"))); give --nominal-current to resolve it")
             }
         }
+        if case .metadata(let cell) = c.cell { line += "; cell \(cell.name) (\(cell.chemistry ?? "no chemistry"))" }
         switch c.clock {
         case .lockstep: line += "; clock: one \(SIFormat.duration(c.samplePeriod)) step per poll"
         case .realTime(let speed): line += "; clock: ×\(SIFormat.number(speed)), \(SIFormat.duration(c.samplePeriod)) steps"

@@ -49,6 +49,9 @@ struct ModbusCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Several units on one bus, each with its own cell, e.g. 1,2 (instead of --unit).", valueName: "ids"))
     var units: String?
 
+    @Option(help: ArgumentHelp("The simulated cell from a cell file (CELL.yaml) or from a protocol file's `cell:`, sized as echemd's simulated channels size it (instead of --cell-chemistry and --capacity).", valueName: "file"))
+    var cell: String?
+
     @Option(help: ArgumentHelp("Simulated cell's parameter set, e.g. ideal_linear, zns_anode, li_s.", valueName: "name"))
     var cellChemistry: String = "ideal_linear"
 

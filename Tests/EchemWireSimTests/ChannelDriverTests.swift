@@ -16,7 +16,7 @@ struct ChannelDriverTests {
         let bus = ModbusBus(sim.busConfiguration())
         defer { Task { await bus.close() } }
         let channel = try await ModbusSourceSinkChannel.connect(
-            profile: sim.configuration.profile, bus: bus, unit: 1, samplePeriod: 0.02,
+            profile: sim.configuration.profile, bus: bus, unit: 1, clock: SampleClock(pacing: .realTime, period: 0.02),
             minVolts: 3.0, maxVolts: 3.6, maxAmperes: 5e-3, maxWatts: nil)
         let count = try DeviceRegisters(profile: sim.configuration.profile, bus: bus, unit: 1,
                                         nominals: ["nominal_current": Double(Float(0.01))]).converter("actual_current").resolution()

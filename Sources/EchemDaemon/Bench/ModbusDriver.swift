@@ -12,11 +12,14 @@ public final class ModbusDriver: BenchDriver {
     let channelID: String
     let limits: HardLimits
     private let connected = Mutex<ModbusSourceSinkChannel?>(nil)
+    /// Outlives connections, so a run's time carries on across a device outage.
+    let clock: SampleClock
 
     public init(channel: ChannelConfig, ref: ModbusProfileRef, events: (@Sendable (ModbusBusEvent) -> Void)? = nil) throws {
         self.ref = ref
         self.channelID = channel.id
         self.limits = channel.limits
+        self.clock = SampleClock(pacing: ref.pacing, period: ref.samplePeriod)
         self.bus = ModbusBus(try ModbusDriver.busConfiguration(address: channel.address, profile: ref.profile), events: events)
     }
 
@@ -45,7 +48,7 @@ public final class ModbusDriver: BenchDriver {
     }
 
     public var describe: String {
-        "\(ref.profile.device.family) over Modbus \(bus.configuration.endpoint) unit \(ref.unit), sampling every \(ref.samplePeriod) s"
+        "\(ref.profile.device.family) over Modbus \(bus.configuration.endpoint) unit \(ref.unit), sampling every \(ref.samplePeriod) s\(ref.pacing == .lockstep ? " (lockstep clock)" : "")"
     }
 
     public func problem(with cell: CellMetadata?) -> String? { nil }
@@ -69,7 +72,7 @@ public final class ModbusDriver: BenchDriver {
     func channel() async throws -> ModbusSourceSinkChannel {
         if let c = connected.withLock({ $0 }) { return c }
         let c = try await ModbusSourceSinkChannel.connect(
-            profile: ref.profile, bus: bus, unit: ref.unit, samplePeriod: ref.samplePeriod,
+            profile: ref.profile, bus: bus, unit: ref.unit, clock: clock,
             minVolts: limits.minVolts, maxVolts: limits.maxVolts, maxAmperes: limits.maxAmperes, maxWatts: limits.maxWatts)
         connected.withLock { $0 = c }
         return c

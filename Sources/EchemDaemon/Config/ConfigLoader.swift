@@ -107,6 +107,8 @@ public enum ConfigLoader {
         if address == nil { ch.error("missing 'address' for a modbus channel", at: ch.location, expected: "tcp://HOST:PORT or a serial device path such as /dev/serial/by-id/…") }
         let unit = ch.int("unit", default: nil)
         let period = quantity(&ch, "sample_period", .time, what: "a time such as \"1 s\"") ?? 1
+        let pacing = ch.choice("clock", among: SamplePacing.allCases.map(\.rawValue), default: nil)
+            .flatMap(SamplePacing.init(rawValue:)) ?? .realTime
         guard let path = ch.string("profile"), let node = ch.node("profile") else { return nil }
         let base = (configFile as NSString).deletingLastPathComponent
         let resolved = path.hasPrefix("/") || base.isEmpty ? path : base + "/" + path
@@ -119,7 +121,7 @@ public enum ConfigLoader {
         do {
             let profile = try DeviceProfileLoader.load(contentsOf: URL(fileURLWithPath: found))
             return ModbusProfileRef(path: found, profile: profile, unit: unit ?? profile.transport.unit,
-                                    samplePeriod: period)
+                                    samplePeriod: period, pacing: pacing)
         } catch {
             for d in error.diagnostics { ch.collector.report(d) }
             return nil

@@ -101,18 +101,21 @@ public enum DriverKind: String, Sendable, Hashable, CaseIterable, Codable {
     case modbus
 }
 
-/// A Modbus channel's device: its loaded profile, unit id and sampling period.
+/// A Modbus channel's device: its loaded profile, unit id, sampling period and pacing.
 public struct ModbusProfileRef: Sendable, Hashable {
     public var path: String
     public var profile: DeviceProfile
     public var unit: Int
     public var samplePeriod: Double
+    /// `lockstep` only with a lockstep simulator (`echem-sim --speed max`); hardware is `realTime`.
+    public var pacing: SamplePacing
 
-    public init(path: String, profile: DeviceProfile, unit: Int, samplePeriod: Double) {
+    public init(path: String, profile: DeviceProfile, unit: Int, samplePeriod: Double, pacing: SamplePacing = .realTime) {
         self.path = path
         self.profile = profile
         self.unit = unit
         self.samplePeriod = samplePeriod
+        self.pacing = pacing
     }
 }
 

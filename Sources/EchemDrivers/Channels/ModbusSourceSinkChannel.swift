@@ -18,9 +18,8 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
     // @unchecked: the mutable state below is touched only by the engine task that owns the channel.
     public let registers: DeviceRegisters
     public let capabilities: ChannelCapabilities
-    public let samplePeriod: Double
-    private let epoch = ContinuousClock.now
-    private var nextSampleAt: ContinuousClock.Instant
+    public let clock: SampleClock
+    public var samplePeriod: Double { clock.period }
     private var direction: CurrentDirection = .none
     private var outputOn = false
     /// The power set-points hold a CP value (they cap every later mode until restored).
@@ -28,20 +27,21 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
 
     /// Connects, reads the nominal values the scalings need, takes remote control, and leaves
     /// the output off. `limits` are the channel's hard limits (never beyond the device's own).
-    public static func connect(profile: DeviceProfile, bus: ModbusBus, unit: Int, samplePeriod: Double,
+    /// `clock` outlives the connection (pass the same one after a reconnect).
+    public static func connect(profile: DeviceProfile, bus: ModbusBus, unit: Int, clock: SampleClock,
                                minVolts: Double, maxVolts: Double, maxAmperes: Double, maxWatts: Double?) async throws -> ModbusSourceSinkChannel {
         var regs = DeviceRegisters(profile: profile, bus: bus, unit: unit)
         try await regs.readNominals()
         if regs.hasSequence(.remoteOn) { try await regs.run(.remoteOn) }
         try await regs.run(.outputOff)
-        return ModbusSourceSinkChannel(registers: regs, samplePeriod: samplePeriod, minVolts: minVolts, maxVolts: maxVolts,
+        return ModbusSourceSinkChannel(registers: regs, clock: clock, minVolts: minVolts, maxVolts: maxVolts,
                                        maxAmperes: maxAmperes, maxWatts: maxWatts)
     }
 
-    init(registers: DeviceRegisters, samplePeriod: Double, minVolts: Double, maxVolts: Double, maxAmperes: Double,
+    init(registers: DeviceRegisters, clock: SampleClock, minVolts: Double, maxVolts: Double, maxAmperes: Double,
          maxWatts: Double?) {
         self.registers = registers
-        self.samplePeriod = samplePeriod
+        self.clock = clock
         let p = registers.profile
         var modes: Set<ControlKind> = [.rest, .current, .voltage, .cccv, .operatorPause]
         if p.register("set_power") != nil || p.register("set_sink_power") != nil { modes.insert(.power) }
@@ -51,8 +51,7 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
         capabilities = ChannelCapabilities(
             modes: modes, minVolts: max(minVolts, 0), maxVolts: min(maxVolts, nominalV),
             maxAbsCurrent: min(maxAmperes, nominalI), maxAbsPower: maxWatts.map { min($0, p.limits.maxPower ?? $0) },
-            minSamplePeriod: samplePeriod)
-        nextSampleAt = epoch
+            minSamplePeriod: clock.period)
     }
 
     var canSink: Bool { registers.profile.device.kind.canSink }
@@ -119,22 +118,18 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
     }
 
     public func nextReading() async throws -> ChannelReading {
-        // Paced on the channel's own clock: one reading per sample period, never drifting.
-        nextSampleAt = max(nextSampleAt + .seconds(samplePeriod), ContinuousClock.now - .seconds(samplePeriod))
-        try await Task.sleep(until: nextSampleAt, clock: .continuous)
+        let time = try await clock.nextSample()
         let before = registers.bus.statistics
         let volts = try await read("actual_voltage")
         let magnitude = try await read("actual_current")
         let sinking = try await isSinking()
         let amperes = outputOn ? (sinking ? -abs(magnitude) : abs(magnitude)) : 0
-        let t = (ContinuousClock.now - epoch)
         let after = registers.bus.statistics
         // A reading that needed retries arrived late: the run's log says so (a gap in the sampling).
         let note = after.retries > before.retries
             ? "modbus: \(after.retries - before.retries) retr\(after.retries - before.retries == 1 ? "y" : "ies") for this reading (\(after.timeouts - before.timeouts) timeout(s), \(after.corruptReplies - before.corruptReplies) corrupt repl(ies))"
             : nil
-        return ChannelReading(time: Double(t.components.seconds) + Double(t.components.attoseconds) * 1e-18,
-                              volts: volts, amperes: amperes, note: note)
+        return ChannelReading(time: time, volts: volts, amperes: amperes, note: note)
     }
 
     public func outputOff() async throws {
