@@ -184,3 +184,49 @@ extension ModbusBenchTests {
         for sim in [tcp, rtu] { #expect(sim.process?.isRunning == true, "simulator alive; log:\n\(sim.log.suffix(2000))") }
     }
 }
+
+extension ModbusBenchTests {
+    @Test("the device goes away mid-run: the job shows paused with the reason, and runs on when the device is back")
+    func deviceOutagePausesTheJob() async throws {
+        let state = temporaryDirectory("modbus-outage")
+        let first = Self.simulator(["--tcp", "127.0.0.1:0"], unit: 0, state: state, name: "sim-1")
+        try await first.start()
+        defer { first.stop() }
+        try Self.config([("psb-tcp", first.address, 0)]).write(toFile: state + "/echemd.toml", atomically: true, encoding: .utf8)
+        let daemon = DaemonProcess(state: state, extraArguments: ["--config", state + "/echemd.toml"])
+        try await daemon.start(speed: "max")
+        defer { daemon.kill(SIGKILL) }
+        let c = try daemon.connect()
+        let reply = try request(c, ["op": "submit", "protocol": try Self.protocolText(cycles: 299), "filename": "long.yaml",
+                                    "target": ["channel": "psb-tcp"]])
+        #expect(reply["ok"] as? Bool == true, "\(reply)")
+        func job() throws -> [String: Any] { (try request(c, ["op": "queue"])["jobs"] as? [[String: Any]])?.first ?? [:] }
+        try await waitUntil(30, "the run to store samples") { storeLastSeq(daemon.storePath).map { $0.1 > 200 } ?? false }
+
+        first.stop()
+        try await waitUntil(30, "the job to show paused") { try job()["state"] as? String == "paused" }
+        let paused = try job()
+        #expect((paused["reason"] as? String ?? "").contains("device lost"), "\(paused)")
+        let heldAt = storeLastSeq(daemon.storePath)?.1 ?? -1
+        try await Task.sleep(for: .seconds(2))
+        #expect(storeLastSeq(daemon.storePath)?.1 == heldAt, "no samples while the device is away")
+
+        let port = first.address.split(separator: ":").last.map(String.init) ?? "0"
+        let second = Self.simulator(["--tcp", "127.0.0.1:\(port)"], unit: 0, state: state, name: "sim-2")
+        try await second.start()
+        defer { second.stop() }
+        try await waitUntil(30, "the job to run again") { try job()["state"] as? String == "running" }
+        #expect((try job()["reason"] as? String ?? "").contains("device back"))
+        try await waitUntil(30, "new samples after the outage") { (storeLastSeq(daemon.storePath)?.1 ?? -1) > heldAt + 100 }
+
+        let run = try #require(storeLastSeq(daemon.storePath)?.0)
+        _ = try request(c, ["op": "stop", "target": "psb-tcp", "reason": "test over"])
+        try await waitUntil(30, "the job to end") { try job()["state"] as? String == "done" }
+        let store = try RunStore(path: daemon.storePath)
+        let samples = try store.samples(runID: run, limit: 10_000_000)
+        #expect(samples.map(\.seq) == Array(0..<Int64(samples.count)), "no hole in the sequence across the outage")
+        #expect(samples.map(\.testTime) == samples.map(\.testTime).sorted(), "time never steps back across the reconnect")
+        let notes = try store.events(runID: run).filter { $0.kind == "channel" && $0.message.contains("device lost") }
+        #expect(notes.count == 1, "the outage is in the run's log once")
+    }
+}

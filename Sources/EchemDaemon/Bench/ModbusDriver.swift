@@ -84,13 +84,17 @@ public final class ModbusDriver: BenchDriver {
 /// output off, up to `maxOutage`; when it answers again the reading carries a note for the run's
 /// log, its current is 0 (nothing flowed during the outage, so the charge count stays exact), and
 /// the last set-point is applied again before the next reading.
-final class ConnectOnUse: Channel, @unchecked Sendable {
-    // @unchecked: the mutable state is touched only by the engine task that owns the channel.
+final class ConnectOnUse: Channel, DeviceOutageReporting, @unchecked Sendable {
+    // @unchecked: the mutable state is touched only by the engine task that owns the channel
+    // (the outage handler is set before the run starts).
     let driver: ModbusDriver
     let capabilities: ChannelCapabilities
     let maxOutage: Duration
     private var lastSetpoint: Setpoint?
     private var reapply = false
+    private var outageHandler: (@Sendable (DeviceOutage) -> Void)?
+
+    func onOutage(_ handler: @escaping @Sendable (DeviceOutage) -> Void) { outageHandler = handler }
 
     init(driver: ModbusDriver, capabilities: ChannelCapabilities, maxOutage: Duration = .seconds(3600)) {
         self.driver = driver
@@ -118,6 +122,7 @@ final class ConnectOnUse: Channel, @unchecked Sendable {
 
     private func waitForDevice(since start: ContinuousClock.Instant, reason: String) async throws -> ChannelReading {
         driver.dropConnection()
+        outageHandler?(.lost("device lost (\(reason)); output off, waiting for it up to \(maxOutage.components.seconds) s"))
         while ContinuousClock.now - start < maxOutage {
             try await Task.sleep(for: .seconds(1))
             guard let device = try? await driver.channel() else { continue }
@@ -126,6 +131,7 @@ final class ConnectOnUse: Channel, @unchecked Sendable {
             r.amperes = 0
             r.note = "device lost (\(reason)); back after \(outage.components.seconds) s with its output off; the set-point is applied again"
             reapply = lastSetpoint != nil
+            outageHandler?(.back("device back after \(outage.components.seconds) s; the set-point is applied again"))
             return r
         }
         throw ChannelError.disconnected("the device did not come back within \(maxOutage.components.seconds) s: \(reason)")

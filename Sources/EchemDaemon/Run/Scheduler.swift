@@ -152,6 +152,14 @@ public actor Scheduler {
             driven = LimitedChannel(device, limits: channel.config.limits)
         }
         let jobID = job.id
+        for hardware in outageReporters(device, driven) {
+            hardware.onOutage { [weak self] outage in
+                switch outage {
+                case .lost(let why): Task { await self?.pauseChanged(jobID, paused: true, reason: why) }
+                case .back(let why): Task { await self?.pauseChanged(jobID, paused: false, reason: why) }
+                }
+            }
+        }
         let runner = JobRunner(
             job: job, channelID: channel.id, potentiostatID: potentiostat?.id, program: program, run: run,
             channel: driven, device: device, driver: potentiostat?.driver ?? channel.driver, store: store, hub: hub,
@@ -184,6 +192,17 @@ public actor Scheduler {
     }
 
     // MARK: - Ends
+
+    /// The hardware channels of a run whose devices may be lost: the device itself, or both
+    /// instruments of a bound cell; each once.
+    private func outageReporters(_ device: any Channel, _ driven: any Channel) -> [DeviceOutageReporting] {
+        var candidates: [any Channel] = [device]
+        if let bound = driven as? BoundCellChannel {
+            candidates += [bound.cycler, bound.potentiostat].map { ($0 as? LimitedChannel)?.inner ?? $0 }
+        }
+        var seen = Set<ObjectIdentifier>()
+        return candidates.compactMap { $0 as? DeviceOutageReporting }.filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
 
     private func finished(_ jobID: UUID, result: Result<RunOutcome, any Error>) {
         guard let runner = runners.removeValue(forKey: jobID) else { return }
