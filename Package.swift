@@ -64,6 +64,7 @@ let package = Package(
         ]),
         .executableTarget(name: "echem-bench", dependencies: [
             "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis", "EchemPlatform",
+            "EchemDrivers", "EchemWireSim",
         ]),
 
         .testTarget(name: "EchemCoreTests", dependencies: ["EchemCore"]),

@@ -76,6 +76,13 @@ struct Bench {
             print(try DaemonBench(arguments: Array(args.dropFirst())).run())
             return
         }
+        if what == "modbus" {
+            let seconds = args.dropFirst().first.flatMap(Double.init) ?? 5
+            print("| Modbus bus (EA PSB profile, FC03 one register) | transactions | rate | p50 latency | p99 latency | capacity (3 reads a reading) |")
+            print("|---|---|---|---|---|---|")
+            for row in try await ModbusBench.run(seconds: seconds, profilePath: "drivers/ea-psb-10000.toml") { print(row) }
+            return
+        }
         let n = args.dropFirst().first.flatMap(Int.init)
         print("| benchmark | workload | time | rate |")
         print("|---|---|---|---|")
