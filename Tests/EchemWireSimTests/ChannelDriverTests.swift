@@ -4,19 +4,19 @@ import EchemWireSim
 import Testing
 
 /// echemd's Modbus channel driver on the simulator: the sign convention and the CC → CV
-/// hand-over as the engine sees them. (The driver paces itself in wall time, so the simulator
-/// runs in real time here, fast.)
+/// hand-over as the engine sees them. Both on the lockstep clock: each reading is one 1 s step of
+/// the cell, so the test is deterministic however loaded the machine is.
 @Suite("Channel driver on the simulator")
 struct ChannelDriverTests {
     @Test("CCCV charge then CC discharge: + charges, − discharges, as the engine expects")
     func driverSigns() async throws {
-        let sim = try ModbusDeviceSimulator.eaCoinCell(samplePeriod: 1, clock: .realTime(speed: 50))
+        let sim = try ModbusDeviceSimulator.eaCoinCell(samplePeriod: 1, clock: .lockstep)
         sim.start()
         defer { sim.stop() }
         let bus = ModbusBus(sim.busConfiguration())
         defer { Task { await bus.close() } }
         let channel = try await ModbusSourceSinkChannel.connect(
-            profile: sim.configuration.profile, bus: bus, unit: 1, clock: SampleClock(pacing: .realTime, period: 0.02),
+            profile: sim.configuration.profile, bus: bus, unit: 1, clock: SampleClock(pacing: .lockstep, period: 1),
             minVolts: 3.0, maxVolts: 3.6, maxAmperes: 5e-3, maxWatts: nil)
         let count = try DeviceRegisters(profile: sim.configuration.profile, bus: bus, unit: 1,
                                         nominals: ["nominal_current": Double(Float(0.01))]).converter("actual_current").resolution()

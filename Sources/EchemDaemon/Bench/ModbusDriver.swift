@@ -75,6 +75,10 @@ public final class ModbusDriver: BenchDriver {
             profile: ref.profile, bus: bus, unit: ref.unit, clock: clock,
             minVolts: limits.minVolts, maxVolts: limits.maxVolts, maxAmperes: limits.maxAmperes, maxWatts: limits.maxWatts)
         connected.withLock { $0 = c }
+        // Once per connection, on stderr (the journal): what the instrument itself will enforce.
+        for line in c.protectionReport {
+            FileHandle.standardError.write(Data("echemd: \(channelID): \(line)\n".utf8))
+        }
         return c
     }
 }

@@ -24,6 +24,8 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
     private var outputOn = false
     /// The power set-points hold a CP value (they cap every later mode until restored).
     private var powerLimited = false
+    /// What `connect` did with the instrument's own protection thresholds, for the log.
+    public internal(set) var protectionReport: [String] = []
 
     /// Connects, reads the nominal values the scalings need, takes remote control, and leaves
     /// the output off. `limits` are the channel's hard limits (never beyond the device's own).
@@ -34,8 +36,11 @@ public final class ModbusSourceSinkChannel: Channel, @unchecked Sendable {
         try await regs.readNominals()
         if regs.hasSequence(.remoteOn) { try await regs.run(.remoteOn) }
         try await regs.run(.outputOff)
-        return ModbusSourceSinkChannel(registers: regs, clock: clock, minVolts: minVolts, maxVolts: maxVolts,
-                                       maxAmperes: maxAmperes, maxWatts: maxWatts)
+        let protection = try await ProtectionProgramming.program(regs, maxVolts: maxVolts, maxAmperes: maxAmperes, maxWatts: maxWatts)
+        let channel = ModbusSourceSinkChannel(registers: regs, clock: clock, minVolts: minVolts, maxVolts: maxVolts,
+                                              maxAmperes: maxAmperes, maxWatts: maxWatts)
+        channel.protectionReport = protection
+        return channel
     }
 
     init(registers: DeviceRegisters, clock: SampleClock, minVolts: Double, maxVolts: Double, maxAmperes: Double,

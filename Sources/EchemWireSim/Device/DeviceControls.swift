@@ -18,8 +18,23 @@ public struct DeviceControls: Sendable, Hashable {
     public var setPower: Double?
     public var setSinkPower: Double?
     public var setResistance: Double?
+    /// Protection thresholds (OVP/OCP/OPP) when the profile maps them: beyond one, the output trips off.
+    public var ovp: Double?
+    public var ocp: Double?
+    public var opp: Double?
+    /// Which protection tripped the output, until the output is switched on again.
+    public var tripped: String?
 
     public init() {}
+
+    /// The protection a reading violates, if any: what the instrument's own firmware enforces,
+    /// whatever the client commands (so a crashed client leaves the cell inside it).
+    func protectionTrip(volts: Double, amperes: Double) -> String? {
+        if let ovp, volts > ovp { return "OVP: \(volts) V above \(ovp) V" }
+        if let ocp, abs(amperes) > ocp { return "OCP: |\(amperes)| A above \(ocp) A" }
+        if let opp, abs(volts * amperes) > opp { return "OPP: |\(volts * amperes)| W above \(opp) W" }
+        return nil
+    }
 
     /// Re-reads every set-point register.
     mutating func decodeSetpoints(from image: RegisterImage, _ map: DeviceMap) {
@@ -29,6 +44,9 @@ public struct DeviceControls: Sendable, Hashable {
         setPower = map.value(.setPower, in: image)
         setSinkPower = map.value(.setSinkPower, in: image)
         setResistance = map.value(.setResistance, in: image)
+        ovp = map.value(.ovp, in: image)
+        ocp = map.value(.ocp, in: image)
+        opp = map.value(.opp, in: image)
     }
 
     /// Acts on the control sequences a write request completed (see `completedSequences`), and on
@@ -40,7 +58,7 @@ public struct DeviceControls: Sendable, Hashable {
             switch name {
             case .remoteOn: remote = true
             case .remoteOff: remote = false
-            case .outputOn: output = true
+            case .outputOn: output = true; tripped = nil
             case .outputOff: output = false
             case .modeCC: mode = .cc
             case .modeCV: mode = .cv

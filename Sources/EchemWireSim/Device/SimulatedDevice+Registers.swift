@@ -67,6 +67,11 @@ extension SimulatedDevice {
         for role in [RegisterRole.setPower, .setSinkPower] {
             if let spec = map.spec(role), let c = map.converter(role) { image.setWords(spec, c.measuredWords(ratings.power)) }
         }
+        // Protection thresholds start at the top of their registers (as instruments ship: set
+        // wide open), so only a client that programs them narrows them.
+        for role in [RegisterRole.ovp, .ocp, .opp] {
+            if let spec = map.spec(role) { image.setWords(spec, spec.encoding.encode(spec.rawRange.upperBound) ?? []) }
+        }
         for (name, preset) in presets.sorted(by: { $0.key < $1.key }) {
             guard let spec = profile.register(name) else {
                 throw SimulatorError("preset \(name): the profile has no register of that name")

@@ -136,11 +136,19 @@ final class SimulatedDevice: Sendable {
             log?("unit \(unit): cell model: \(error)")
             return
         }
-        core.withLock { c in
+        let trip = core.withLock { c -> String? in
             c.applied = setpoint
             c.steps += 1
             Self.publish(reading, &c, map)
+            guard c.controls.output, let why = c.controls.protectionTrip(volts: reading.volts, amperes: reading.amperes) else { return nil }
+            // The firmware's protection: output off at once, whatever the client does next.
+            c.controls.output = false
+            c.controls.tripped = why
+            Self.publishSwitches(&c, map)
+            Self.publish(ChannelReading(time: reading.time, volts: reading.volts, amperes: 0), &c, map)
+            return why
         }
+        if let trip { log?("unit \(unit): protection tripped, output off: \(trip)") }
     }
 
     /// Ends the lockstep loop (`for await` over `stepStream`).
