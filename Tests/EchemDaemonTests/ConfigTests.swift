@@ -101,4 +101,32 @@ struct ConfigTests {
             #expect(error.lines.contains { $0.hasPrefix(broken + ":") && $0.contains("set_voltag") }, "the profile's own located error: \(error.lines)")
         }
     }
+
+    @Test("A methodscript channel names its model (ranges known before the port opens); a wrong model or baud is located")
+    func methodscriptChannel() throws {
+        let good = """
+        [[channels]]
+        id = "pstat-1"
+        driver = "methodscript"
+        address = "/dev/serial/by-id/usb-PalmSens_EmStat4-if00"
+        model = "emstat4-hr"
+        baud = 921600
+        sample_period = "0.5 s"
+        limits = { min_voltage = "-5 V", max_voltage = "5 V", max_current = "10 mA" }
+        """
+        let config = try ConfigLoader.parse(good, filename: "ms.toml")
+        let ref = try #require(config.channels.first?.methodscript)
+        #expect(ref.profile.name == "EmStat4 HR" && ref.baud == 921_600 && ref.samplePeriod == 0.5)
+        let bench = try Bench(config: config)
+        #expect(bench.channels.first?.isPotentiostat == true, "sweeps and EIS: a potentiostat")
+
+        let bad = good.replacingOccurrences(of: "emstat4-hr", with: "emstat5").replacingOccurrences(of: "921600", with: "9600")
+        do {
+            _ = try ConfigLoader.parse(bad, filename: "ms.toml")
+            Issue.record("a wrong model and baud must be refused")
+        } catch {
+            #expect(error.lines.contains { $0.hasPrefix("ms.toml:5:") && $0.contains("emstat5") && $0.contains("emstat4-hr") }, "\(error.lines)")
+            #expect(error.lines.contains { $0.hasPrefix("ms.toml:6:") && $0.contains("230400 or 921600") }, "\(error.lines)")
+        }
+    }
 }

@@ -23,6 +23,11 @@ public final class Bench: Sendable {
                 throw ChannelError.unsupported("channel \(channel.id): a modbus channel needs a profile")
             }
             return try ModbusDriver(channel: channel, ref: ref)
+        case .methodscript:
+            guard let ref = channel.methodscript else {
+                throw ChannelError.unsupported("channel \(channel.id): a methodscript channel needs its model and address")
+            }
+            return try MethodSCRIPTDriver(channel: channel, ref: ref)
         }
     }
 }

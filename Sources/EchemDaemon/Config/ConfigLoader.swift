@@ -68,8 +68,12 @@ public enum ConfigLoader {
             let driverName = ch.choice("driver", among: DriverKind.allCases.map(\.rawValue))
             let address = ch.string("address", default: nil)
             var profileRef: ModbusProfileRef?
+            var methodscript: MethodSCRIPTRef?
             if driverName == DriverKind.modbus.rawValue {
                 profileRef = modbusProfile(&ch, address: address, configFile: filename)
+            }
+            if driverName == DriverKind.methodscript.rawValue {
+                methodscript = methodscriptRef(&ch, address: address)
             }
             guard var lim = ch.table("limits", required: true) else { continue }
             let minV = quantity(&lim, "min_voltage", .voltage, what: "a voltage such as \"0 V\"", required: true)
@@ -90,7 +94,7 @@ public enum ConfigLoader {
             config.channels.append(ChannelConfig(id: id, driver: driver, address: address,
                                                  limits: HardLimits(minVolts: minV, maxVolts: maxV, maxAmperes: maxI,
                                                                     maxWatts: maxP, minCelsius: minT, maxCelsius: maxT),
-                                                 profile: profileRef))
+                                                 profile: profileRef, methodscript: methodscript))
         }
         r.rejectUnknownKeys()
         let errors = r.diagnostics.filter { $0.severity == .error }
@@ -126,6 +130,23 @@ public enum ConfigLoader {
             for d in error.diagnostics { ch.collector.report(d) }
             return nil
         }
+    }
+
+    /// A MethodSCRIPT channel's `model` (which sets its ranges before the port is ever opened),
+    /// optional `baud` and `sample_period` of holds.
+    static func methodscriptRef(_ ch: inout TOMLReader, address: String?) -> MethodSCRIPTRef? {
+        if address == nil { ch.error("missing 'address' for a methodscript channel", at: ch.location, expected: "a serial device path such as /dev/serial/by-id/usb-PalmSens_…") }
+        let names = MethodSCRIPTProfile.all.map { $0.name.lowercased().replacingOccurrences(of: " ", with: "-") }
+        let model = ch.choice("model", among: names)
+        let baud = ch.int("baud", default: nil)
+        if let baud, ![230_400, 921_600].contains(baud), let at = ch.node("baud")?.location {
+            ch.error("baud \(baud) is not a MethodSCRIPT rate", at: at, expected: "230400 or 921600")
+        }
+        let period = quantity(&ch, "sample_period", .time, what: "a time such as \"1 s\"") ?? 1
+        guard let address, let model,
+              let profile = MethodSCRIPTProfile.all.first(where: { $0.name.lowercased().replacingOccurrences(of: " ", with: "-") == model })
+        else { return nil }
+        return MethodSCRIPTRef(address: address, profile: profile, baud: baud, samplePeriod: period)
     }
 
     /// A quantity given as a unit string ("50 mA") or a bare number in SI units.

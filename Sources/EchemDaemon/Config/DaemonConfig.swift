@@ -82,8 +82,12 @@ public struct ChannelConfig: Sendable, Hashable {
     /// Hardware drivers: the device profile (`drivers/*.toml`), its unit id on the bus, and the
     /// channel's sampling period.
     public var profile: ModbusProfileRef?
+    /// MethodSCRIPT potentiostats: the model, baud and hold sampling period.
+    public var methodscript: MethodSCRIPTRef?
 
-    public init(id: String, driver: DriverKind, address: String?, limits: HardLimits, profile: ModbusProfileRef? = nil) {
+    public init(id: String, driver: DriverKind, address: String?, limits: HardLimits, profile: ModbusProfileRef? = nil,
+                methodscript: MethodSCRIPTRef? = nil) {
+        self.methodscript = methodscript
         self.id = id
         self.driver = driver
         self.address = address
@@ -99,6 +103,8 @@ public enum DriverKind: String, Sendable, Hashable, CaseIterable, Codable {
     case simulatedPotentiostat = "sim-potentiostat"
     /// A Modbus source/sink or load (EA PSB, Maynuo M97) described by a profile in `drivers/`.
     case modbus
+    /// A PalmSens MethodSCRIPT potentiostat (Nexus, EmStat4, EmStat Pico) on a serial port.
+    case methodscript
 }
 
 /// A Modbus channel's device: its loaded profile, unit id, sampling period and pacing.
