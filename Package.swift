@@ -83,6 +83,7 @@ let package = Package(
         .testTarget(name: "EchemDaemonTests", dependencies: [
             "EchemDaemon", "EchemCore", "EchemStore", "EchemPlatform", "EchemProtocol",
         ]),
+        .testTarget(name: "EchemNewareTests", dependencies: ["EchemDrivers", "EchemWireSim", "EchemSim", "EchemCore", "EchemProtocol"]),
         .testTarget(name: "EchemMethodSCRIPTTests", dependencies: ["EchemDrivers", "EchemWireSim", "EchemSim", "EchemCore"]),
         .testTarget(name: "EchemAnalysisTests", dependencies: ["EchemAnalysis", "EchemSim", "EchemCore"]),
     ],

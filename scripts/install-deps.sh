@@ -16,6 +16,6 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 if [ "${1:-}" = "--oracles" ]; then
-  python3 -m pip install -q --disable-pip-version-check batterydf aurora-unicycler pymodbus jsonschema "impedance==1.7.1" >/dev/null 2>&1 \
+  python3 -m pip install -q --disable-pip-version-check batterydf aurora-unicycler pymodbus jsonschema "impedance==1.7.1" aurora-neware >/dev/null 2>&1 \
     || echo "warning: could not install the Python oracles (batterydf, aurora-unicycler, pymodbus, jsonschema)"
 fi

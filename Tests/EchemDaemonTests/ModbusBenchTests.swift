@@ -115,20 +115,38 @@ struct ModbusBenchTests {
         #expect(worst < 0.005, "\(label): worst voltage difference \(worst) V on the formation discharge")
     }
 
+    /// Two EA PSB simulators (TCP unit 0, RTU on a pty unit 1) and echemd with them and a reference channel.
+    struct Bench {
+        let tcp: SimulatorProcess, rtu: SimulatorProcess, daemon: DaemonProcess
+
+        static func start(_ tag: String, faults: String? = nil) async throws -> Bench {
+            let state = temporaryDirectory(tag)
+            let tcp = simulator(["--tcp", "127.0.0.1:0"], unit: 0, faults: faults, state: state, name: "sim-tcp")
+            let rtu = simulator(["--pty", "--link", state + "/ttyPSB"], unit: 1, faults: faults, state: state, name: "sim-rtu")
+            try await tcp.start()
+            try await rtu.start()
+            try config([("psb-tcp", tcp.address, 0), ("psb-rtu", state + "/ttyPSB", 1)])
+                .write(toFile: state + "/echemd.toml", atomically: true, encoding: .utf8)
+            let daemon = DaemonProcess(state: state, extraArguments: ["--config", state + "/echemd.toml"])
+            do { try await daemon.start(speed: "max") } catch {
+                tcp.stop(); rtu.stop()
+                throw error
+            }
+            return Bench(tcp: tcp, rtu: rtu, daemon: daemon)
+        }
+
+        func stop() {
+            daemon.kill(SIGKILL)
+            tcp.stop()
+            rtu.stop()
+        }
+    }
+
     @Test("seed 0-3 (3 cycles) through echemd on the EA PSB simulator over TCP and over RTU on a pty matches the in-process cell")
     func tcpAndRTU() async throws {
-        let state = temporaryDirectory("modbus-e2e")
-        let tcp = Self.simulator(["--tcp", "127.0.0.1:0"], unit: 0, state: state, name: "sim-tcp")
-        let rtu = Self.simulator(["--pty", "--link", state + "/ttyPSB"], unit: 1, state: state, name: "sim-rtu")
-        try await tcp.start()
-        defer { tcp.stop() }
-        try await rtu.start()
-        defer { rtu.stop() }
-        try Self.config([("psb-tcp", tcp.address, 0), ("psb-rtu", state + "/ttyPSB", 1)])
-            .write(toFile: state + "/echemd.toml", atomically: true, encoding: .utf8)
-        let daemon = DaemonProcess(state: state, extraArguments: ["--config", state + "/echemd.toml"])
-        try await daemon.start(speed: "max")
-        defer { daemon.kill(SIGKILL) }
+        let bench = try await Bench.start("modbus-e2e")
+        defer { bench.stop() }
+        let daemon = bench.daemon
 
         let runs = try await Self.runEverywhere(daemon, try Self.protocolText(cycles: 2), channels: ["ref", "psb-tcp", "psb-rtu"], within: 300)
         let store = try RunStore(path: daemon.storePath)
@@ -141,19 +159,10 @@ struct ModbusBenchTests {
 extension ModbusBenchTests {
     @Test("with 1 % injected faults (dropped replies, bad CRC/transaction id) over TCP and RTU the runs complete and every late reading is a channel event")
     func faults() async throws {
-        let state = temporaryDirectory("modbus-faults")
-        let faults = "drop=0.01,crc=0.01"
-        let tcp = Self.simulator(["--tcp", "127.0.0.1:0"], unit: 0, faults: faults, state: state, name: "sim-tcp")
-        let rtu = Self.simulator(["--pty", "--link", state + "/ttyPSB"], unit: 1, faults: faults, state: state, name: "sim-rtu")
-        try await tcp.start()
-        defer { tcp.stop() }
-        try await rtu.start()
-        defer { rtu.stop() }
-        try Self.config([("psb-tcp", tcp.address, 0), ("psb-rtu", state + "/ttyPSB", 1)])
-            .write(toFile: state + "/echemd.toml", atomically: true, encoding: .utf8)
-        let daemon = DaemonProcess(state: state, extraArguments: ["--config", state + "/echemd.toml"])
-        try await daemon.start(speed: "max")
-        defer { daemon.kill(SIGKILL) }
+        let bench = try await Bench.start("modbus-faults", faults: "drop=0.01,crc=0.01")
+        defer { bench.stop() }
+        let daemon = bench.daemon
+        let (tcp, rtu) = (bench.tcp, bench.rtu)
 
         // The 840 mA/g part only (two cycles): each dropped reply costs a 500 ms response timeout.
         let seed = try Self.protocolText(cycles: 2)

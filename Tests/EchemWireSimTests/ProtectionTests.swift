@@ -37,19 +37,24 @@ struct ProtectionTests {
         return try Fixtures.profile("ea-psb-10000.toml", replacing: anchor, with: extra)
     }
 
-    @Test("connect writes OVP/OCP from the hard limits and reads them back; the simulator then trips a runaway set-point")
-    func programmedAndEnforced() async throws {
-        let profile = try Self.protectedProfile()
+    /// A lockstep simulator of `profile` and the driver connected to it with 3.0–3.6 V, 5 mA hard limits.
+    static func connected(_ profile: DeviceProfile) async throws -> (ModbusDeviceSimulator, ModbusBus, ModbusSourceSinkChannel) {
         let sim = try ModbusDeviceSimulator(.init(profile: profile, transport: .tcp(port: 0), units: [1],
                                                   cell: .chemistry("ideal_linear", capacityAh: 1e-3, initialSOC: 0.5),
                                                   ratings: Fixtures.coinCellRating, clock: .lockstep, samplePeriod: 10))
         sim.start()
-        defer { sim.stop() }
         let bus = ModbusBus(sim.busConfiguration())
-        defer { Task { await bus.close() } }
         let channel = try await ModbusSourceSinkChannel.connect(
             profile: profile, bus: bus, unit: 1, clock: SampleClock(pacing: .lockstep, period: 10),
             minVolts: 3.0, maxVolts: 3.6, maxAmperes: 5e-3, maxWatts: nil)
+        return (sim, bus, channel)
+    }
+
+    @Test("connect writes OVP/OCP from the hard limits and reads them back; the simulator then trips a runaway set-point")
+    func programmedAndEnforced() async throws {
+        let profile = try Self.protectedProfile()
+        let (sim, bus, channel) = try await Self.connected(profile)
+        defer { sim.stop(); Task { await bus.close() } }
         let controls = try #require(sim.controls(unit: 1))
         let count = 10.0 / 52428
         #expect(abs((controls.ovp ?? 0) - 3.6) <= count, "OVP holds the hard limit: \(controls.ovp ?? .nan) V")
@@ -74,16 +79,8 @@ struct ProtectionTests {
     @Test("an unverified protection address is never written, and the log says to set it on the instrument")
     func unverifiedIsNotWritten() async throws {
         let profile = try Self.protectedProfile(verified: false)
-        let sim = try ModbusDeviceSimulator(.init(profile: profile, transport: .tcp(port: 0), units: [1],
-                                                  cell: .chemistry("ideal_linear", capacityAh: 1e-3, initialSOC: 0.5),
-                                                  ratings: Fixtures.coinCellRating, clock: .lockstep, samplePeriod: 10))
-        sim.start()
-        defer { sim.stop() }
-        let bus = ModbusBus(sim.busConfiguration())
-        defer { Task { await bus.close() } }
-        let channel = try await ModbusSourceSinkChannel.connect(
-            profile: profile, bus: bus, unit: 1, clock: SampleClock(pacing: .lockstep, period: 10),
-            minVolts: 3.0, maxVolts: 3.6, maxAmperes: 5e-3, maxWatts: nil)
+        let (sim, bus, channel) = try await Self.connected(profile)
+        defer { sim.stop(); Task { await bus.close() } }
         #expect(channel.protectionReport.allSatisfy { $0.contains("NOT programmed") && $0.contains("unverified") })
         // Still wide open, as shipped: the driver did not touch the registers.
         #expect((sim.controls(unit: 1)?.ovp ?? 0) > 10)
