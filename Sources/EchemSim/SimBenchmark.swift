@@ -18,7 +18,7 @@ public enum SimBenchmark {
             done += cycler.run(&cell, amperes: -0.84 * mass).steps
             done += cycler.run(&cell, amperes: 0.84 * mass).steps
         }
-        return Double(done) / seconds(clock.now - start)
+        return Double(done) / (clock.now - start).inSeconds
     }
 
     /// Readings per second through `SimulatedChannel.nextReading()` (accelerated clock, lock and
@@ -42,10 +42,6 @@ public enum SimBenchmark {
                 try await channel.apply(Setpoint(.current(amperes: -0.84 * mass), minVolts: 0.01))
             }
         }
-        return Double(done) / seconds(clock.now - start)
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        return Double(done) / (clock.now - start).inSeconds
     }
 }

@@ -27,7 +27,7 @@ public final class Bench: Sendable {
             guard let ref = channel.methodscript else {
                 throw ChannelError.unsupported("channel \(channel.id): a methodscript channel needs its model and address")
             }
-            return try MethodSCRIPTDriver(channel: channel, ref: ref)
+            return MethodSCRIPTDriver(channel: channel, ref: ref)
         }
     }
 }

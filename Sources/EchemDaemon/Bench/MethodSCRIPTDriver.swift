@@ -11,13 +11,10 @@ public final class MethodSCRIPTDriver: BenchDriver {
     let channelID: String
     private let open = Mutex<MethodSCRIPTChannel?>(nil)
 
-    public init(channel: ChannelConfig, ref: MethodSCRIPTRef) throws {
-        guard let address = channel.address, !address.isEmpty else {
-            throw ChannelError.unsupported("channel \(channel.id): a methodscript channel needs an address (its serial device)")
-        }
+    /// The configuration has checked the address and model (`ConfigLoader.methodscriptRef`).
+    public init(channel: ChannelConfig, ref: MethodSCRIPTRef) {
         self.ref = ref
         self.channelID = channel.id
-        _ = address
     }
 
     public var capabilities: ChannelCapabilities { ref.profile.capabilities(minSamplePeriod: ref.samplePeriod) }

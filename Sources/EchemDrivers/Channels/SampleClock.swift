@@ -55,8 +55,7 @@ public final class SampleClock: Sendable {
             switch pacing {
             case .lockstep: return Double(s.ticks) * period
             case .realTime:
-                let t = ContinuousClock.now - s.epoch
-                return Double(t.components.seconds) + Double(t.components.attoseconds) * 1e-18
+                return (ContinuousClock.now - s.epoch).inSeconds
             }
         }
     }

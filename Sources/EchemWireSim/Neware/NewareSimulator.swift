@@ -69,7 +69,7 @@ public final class NewareSimulator: Sendable {
                 let t0 = ContinuousClock.now
                 while !physics.isStopping {
                     let elapsed = ContinuousClock.now - t0
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                    let seconds = elapsed.inSeconds
                     bench.advance(to: seconds * speed)
                     Thread.sleep(forTimeInterval: 0.02)
                 }
