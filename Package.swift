@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "EchemTOMLTests", dependencies: ["EchemTOML", "EchemCore"]),
         .testTarget(name: "EchemPlatformTests", dependencies: ["EchemPlatform"]),
         .testTarget(name: "EchemDaemonTests", dependencies: [
-            "EchemDaemon", "EchemCore", "EchemStore", "EchemPlatform", "EchemProtocol",
+            "EchemDaemon", "EchemCore", "EchemStore", "EchemPlatform", "EchemProtocol", "EchemDrivers",
         ]),
         .testTarget(name: "EchemNewareTests", dependencies: ["EchemDrivers", "EchemWireSim", "EchemSim", "EchemCore", "EchemProtocol"]),
         .testTarget(name: "EchemMethodSCRIPTTests", dependencies: ["EchemDrivers", "EchemWireSim", "EchemSim", "EchemCore"]),

@@ -29,6 +29,14 @@ public struct RunOutcome: Sendable, Hashable {
     public var testTime: Double
     public var samplesStored: Int64
     public var cycle: Int
+
+    public init(status: RunStatus, reason: String, testTime: Double, samplesStored: Int64, cycle: Int) {
+        self.status = status
+        self.reason = reason
+        self.testTime = testTime
+        self.samplesStored = samplesStored
+        self.cycle = cycle
+    }
 }
 
 /// What the engine tells observers (progress lines, the live socket). Samples are reported only

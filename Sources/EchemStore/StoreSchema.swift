@@ -132,6 +132,32 @@ enum StoreSchema {
                 CREATE INDEX job_state ON job(state, seq);
                 """)
         }
+        migrator.registerMigration("v3: run analyses") { db in
+            // Results computed from a run's stored data (CV peaks, b-value, Randles-Sevcik, EIS
+            // fits): one JSON document per (run, kind), replaced when recomputed.
+            try db.execute(sql: """
+                CREATE TABLE analysis (
+                    run_id        INTEGER NOT NULL REFERENCES run(id),
+                    kind          TEXT NOT NULL,
+                    json          TEXT NOT NULL,
+                    computed_unix REAL NOT NULL,
+                    PRIMARY KEY (run_id, kind)
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v4: supervised runs") { db in
+            // A run that an instrument executes on its own (Neware supervisor mode): where it runs
+            // and how far its data has been downloaded, committed with the rows it describes so a
+            // restarted daemon re-attaches and continues from the last stored row.
+            try db.execute(sql: """
+                CREATE TABLE supervision (
+                    run_id       INTEGER PRIMARY KEY REFERENCES run(id),
+                    driver       TEXT NOT NULL,
+                    json         TEXT NOT NULL,
+                    updated_unix REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

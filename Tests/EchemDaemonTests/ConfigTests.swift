@@ -129,4 +129,39 @@ struct ConfigTests {
             #expect(error.lines.contains { $0.hasPrefix("ms.toml:6:") && $0.contains("230400 or 921600") }, "\(error.lines)")
         }
     }
+
+    @Test("A neware channel names its BTS Client, channel, units and step folders; a fast poll or a bad channel name is located")
+    func newareChannel() throws {
+        let good = """
+        [[channels]]
+        id = "nw-3"
+        driver = "neware"
+        address = "tcp://192.168.1.20"
+        channel = "21-1-3"
+        units = "mA"
+        step_folder = "/srv/bts/echemd"
+        step_folder_remote = 'D:\\echemd\\'
+        poll = "10 s"
+        limits = { min_voltage = "0 V", max_voltage = "5 V", max_current = "10 mA" }
+        """
+        let config = try ConfigLoader.parse(good, filename: "nw.toml")
+        let ref = try #require(config.channels.first?.neware)
+        #expect(ref.host == "192.168.1.20" && ref.port == 502, "port 502 by default")
+        #expect(ref.unitScale == .milliamperes && ref.pollSeconds == 10 && ref.timeZone == "UTC")
+        #expect(ref.remotePath("echemd-1.xml") == #"D:\echemd\echemd-1.xml"#, "a Windows folder joins with a backslash")
+        let bench = try Bench(config: config)
+        #expect(bench.channels.first?.capabilities.modes.contains(.sweep) == false, "a step file cannot sweep here")
+        #expect(bench.channels.first?.isPotentiostat == false)
+
+        let bad = good.replacingOccurrences(of: "21-1-3", with: "21/3").replacingOccurrences(of: "10 s", with: "1 s")
+            .replacingOccurrences(of: "\"mA\"", with: "\"uA\"")
+        do {
+            _ = try ConfigLoader.parse(bad, filename: "nw.toml")
+            Issue.record("a bad channel name, unit and poll must be refused")
+        } catch {
+            #expect(error.lines.contains { $0.hasPrefix("nw.toml:5:") && $0.contains("DEVID-SUBDEVID-CHLID") }, "\(error.lines)")
+            #expect(error.lines.contains { $0.hasPrefix("nw.toml:6:") && $0.contains("uA") }, "\(error.lines)")
+            #expect(error.lines.contains { $0.hasPrefix("nw.toml:9:") && $0.contains("at least 5 s") }, "\(error.lines)")
+        }
+    }
 }

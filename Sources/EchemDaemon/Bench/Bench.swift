@@ -28,6 +28,11 @@ public final class Bench: Sendable {
                 throw ChannelError.unsupported("channel \(channel.id): a methodscript channel needs its model and address")
             }
             return MethodSCRIPTDriver(channel: channel, ref: ref)
+        case .neware:
+            guard let ref = channel.neware else {
+                throw ChannelError.unsupported("channel \(channel.id): a neware channel needs its BTS Client address, channel, units and step folder")
+            }
+            return NewareDriver(channel: channel, ref: ref)
         }
     }
 }

@@ -69,6 +69,10 @@ public enum ConfigLoader {
             let address = ch.string("address", default: nil)
             var profileRef: ModbusProfileRef?
             var methodscript: MethodSCRIPTRef?
+            var neware: NewareRef?
+            if driverName == DriverKind.neware.rawValue {
+                neware = newareRef(&ch, address: address)
+            }
             if driverName == DriverKind.modbus.rawValue {
                 profileRef = modbusProfile(&ch, address: address, configFile: filename)
             }
@@ -94,7 +98,7 @@ public enum ConfigLoader {
             config.channels.append(ChannelConfig(id: id, driver: driver, address: address,
                                                  limits: HardLimits(minVolts: minV, maxVolts: maxV, maxAmperes: maxI,
                                                                     maxWatts: maxP, minCelsius: minT, maxCelsius: maxT),
-                                                 profile: profileRef, methodscript: methodscript))
+                                                 profile: profileRef, methodscript: methodscript, neware: neware))
         }
         r.rejectUnknownKeys()
         let errors = r.diagnostics.filter { $0.severity == .error }
@@ -147,6 +151,46 @@ public enum ConfigLoader {
               let profile = MethodSCRIPTProfile.all.first(where: { $0.name.lowercased().replacingOccurrences(of: " ", with: "-") == model })
         else { return nil }
         return MethodSCRIPTRef(address: address, profile: profile, baud: baud, samplePeriod: period)
+    }
+
+    /// A Neware channel: `address` of the BTS Client (`tcp://HOST:PORT`, port 502 by default), the
+    /// `channel` pipeline, `units` the client reports in, the `step_folder` it reads step files
+    /// from (and `step_folder_remote`, its name there), `poll` and the BTS machine's `time_zone`.
+    static func newareRef(_ ch: inout TOMLReader, address: String?) -> NewareRef? {
+        var endpoint: (String, Int)?
+        if let address {
+            let bare = address.hasPrefix("tcp://") ? String(address.dropFirst(6)) : address
+            let parts = bare.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 1, !parts[0].isEmpty { endpoint = (String(parts[0]), 502) }
+            else if parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65_535).contains(port) {
+                endpoint = (String(parts[0]), port)
+            }
+            if endpoint == nil, let at = ch.node("address")?.location {
+                ch.error("address '\(address)' is not a BTS Client address", at: at, expected: "tcp://HOST:PORT, e.g. tcp://192.168.1.20:502")
+            }
+        } else {
+            ch.error("missing 'address' for a neware channel", at: ch.location, expected: "the BTS Client as tcp://HOST:PORT (port 502 by default)")
+        }
+        let pipeline = ch.string("channel")
+        if let pipeline, BTSChannelAddress(pipeline: pipeline) == nil, let at = ch.node("channel")?.location {
+            ch.error("channel '\(pipeline)' is not a Neware channel name", at: at, expected: "DEVID-SUBDEVID-CHLID as BTS shows it, e.g. \"1-1-3\"")
+        }
+        let units = ch.choice("units", among: BTSUnitScale.allCases.map(\.rawValue))
+        let folder = ch.string("step_folder")
+        let remote = ch.string("step_folder_remote", default: nil)
+        let poll = quantity(&ch, "poll", .time, what: "a time of at least 5 s, such as \"10 s\"") ?? 10
+        if poll < NewareRef.minimumPoll, let at = ch.node("poll")?.location {
+            ch.error("poll \(poll) s is faster than the BTS Client refreshes", at: at, expected: "at least 5 s")
+        }
+        let zone = ch.string("time_zone", default: nil) ?? "UTC"
+        if TimeZone(identifier: zone) == nil, let at = ch.node("time_zone")?.location {
+            ch.error("time_zone '\(zone)' is not a time zone", at: at, expected: "an IANA name such as \"Europe/Berlin\" or \"UTC\"")
+        }
+        guard let endpoint, let pipeline, BTSChannelAddress(pipeline: pipeline) != nil, let units,
+              let scale = BTSUnitScale(rawValue: units), let folder, poll >= NewareRef.minimumPoll,
+              TimeZone(identifier: zone) != nil else { return nil }
+        return NewareRef(host: endpoint.0, port: endpoint.1, pipeline: pipeline, unitScale: scale, stepFolder: folder,
+                         stepFolderRemote: remote, pollSeconds: poll, timeZone: zone)
     }
 
     /// A quantity given as a unit string ("50 mA") or a bare number in SI units.

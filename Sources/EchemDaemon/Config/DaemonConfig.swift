@@ -84,10 +84,13 @@ public struct ChannelConfig: Sendable, Hashable {
     public var profile: ModbusProfileRef?
     /// MethodSCRIPT potentiostats: the model, baud and hold sampling period.
     public var methodscript: MethodSCRIPTRef?
+    /// Neware channels: the BTS Client, the channel, units and the step-file folder.
+    public var neware: NewareRef?
 
     public init(id: String, driver: DriverKind, address: String?, limits: HardLimits, profile: ModbusProfileRef? = nil,
-                methodscript: MethodSCRIPTRef? = nil) {
+                methodscript: MethodSCRIPTRef? = nil, neware: NewareRef? = nil) {
         self.methodscript = methodscript
+        self.neware = neware
         self.id = id
         self.driver = driver
         self.address = address
@@ -105,6 +108,9 @@ public enum DriverKind: String, Sendable, Hashable, CaseIterable, Codable {
     case modbus
     /// A PalmSens MethodSCRIPT potentiostat (Nexus, EmStat4, EmStat Pico) on a serial port.
     case methodscript
+    /// A Neware tester channel through the BTS Client's API (supervisor mode: the tester runs a
+    /// step file compiled from the protocol; echemd starts, watches and downloads it).
+    case neware
 }
 
 /// A Modbus channel's device: its loaded profile, unit id, sampling period and pacing.

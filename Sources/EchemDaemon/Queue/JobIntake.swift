@@ -79,7 +79,12 @@ public struct JobIntake: Sendable {
         var eligible: [String] = []
         var firstFailure: CompileResult?
         var driverProblem: String?
+        var testerRefusal: [String]?
         for ch in candidates {
+            if potentiostat != nil, ch.driver is NewareDriver {
+                driverProblem = driverProblem ?? "\(at): error: \(ch.id) is a Neware channel: it runs the whole protocol itself and cannot share a cell with potentiostat \(potentiostat!.id) (drop job.potentiostat, or choose another cycler)"
+                continue
+            }
             if let problem = ch.driver.problem(with: cell) ?? potentiostat?.driver.problem(with: cell) {
                 driverProblem = driverProblem ?? "\(at): error: \(ch.id): \(problem)"
                 continue
@@ -87,6 +92,14 @@ public struct JobIntake: Sendable {
             let caps = potentiostat.map { JobIntake.boundCapabilities(cycler: ch, potentiostat: $0) } ?? ch.capabilities
             let r = ProtocolCompiler.compile(text: s.text, filename: s.filename,
                                              options: CompileOptions(cell: cell, capabilities: caps))
+            if let program = r.program, !r.hasErrors, let neware = ch.driver as? NewareDriver {
+                // Supervisor mode: what the step-file format cannot carry is refused now, located.
+                let refusals = neware.refusals(program)
+                if refusals.isEmpty { eligible.append(ch.id) } else if testerRefusal == nil {
+                    testerRefusal = refusals + ["\(at): note: \(ch.id) is a Neware tester channel (supervisor mode): the protocol must compile to a Neware step file"]
+                }
+                continue
+            }
             if r.program != nil && !r.hasErrors { eligible.append(ch.id) } else if firstFailure == nil { firstFailure = r }
         }
         guard let firstChannel = eligible.first else {
@@ -94,7 +107,8 @@ public struct JobIntake: Sendable {
             if firstFailure?.needsCell ?? first.needsCell {
                 lines.append("\(at): error: this protocol needs cell metadata (C-rates, mA/g or mA/cm2): give a cell: header or drop a NAME.cell.yaml beside it")
             }
-            if let driverProblem, firstFailure == nil { lines = [driverProblem] }
+            if let testerRefusal, firstFailure == nil { lines = testerRefusal }
+            if let driverProblem, firstFailure == nil, testerRefusal == nil { lines = [driverProblem] }
             if lines.isEmpty { lines.append("\(at): error: no channel of bench \(bench.name) can run this protocol") }
             return Outcome(job: nil, diagnostics: lines, eligibleChannels: [])
         }

@@ -16,7 +16,7 @@ public actor Scheduler {
 
     /// Which job holds which channel (a bound potentiostat is held too).
     private var holders: [String: UUID] = [:]
-    private var runners: [UUID: JobRunner] = [:]
+    private var runners: [UUID: any JobExecution] = [:]
     private var tasks: [UUID: Task<Void, Never>] = [:]
     /// Why a running job is being ended, when an operator ended it (cancel vs stop).
     private var endRequests: [UUID: JobState] = [:]
@@ -48,6 +48,16 @@ public actor Scheduler {
             }
             let policy = job.target.recovery ?? intake.defaultRecovery
             let stored = try? store.run(id: runID)
+            if let stored, stored.status == .running || stored.status == .paused,
+               let record = try? store.supervision(runID: runID), record.driver == NewareSupervisor.driverName {
+                // The tester ran on by itself: re-attach whatever the policy; `stop` stops the test.
+                do {
+                    try reattach(job, run: stored.info, record: record, stop: policy == .stop)
+                    continue
+                } catch {
+                    log("job \(short(job.id)): cannot re-attach to the tester (\(error)); marking it failed")
+                }
+            }
             let checkpoint = try? store.latestCheckpoint(runID: runID)
             if policy == .resume, let stored, stored.status == .running || stored.status == .paused, let checkpoint {
                 do {
@@ -134,6 +144,9 @@ public actor Scheduler {
 
     private func launch(_ job: JobRecord, run: RunInfo, program: StepProgram, channel: BenchChannel,
                         potentiostat: BenchChannel?, checkpoint: EngineCheckpoint?) throws {
+        if let neware = channel.driver as? NewareDriver {
+            return try supervise(job, run: run, channel: channel, driver: neware, saved: nil, stopOnAttach: false)
+        }
         let snapshotPath = paths.simulatorState + "/\(run.id.uuidString.lowercased()).json"
         let saved = checkpoint == nil ? nil : SnapshotFile.read(snapshotPath)
         let device: any Channel
@@ -169,23 +182,60 @@ public actor Scheduler {
             onPauseChange: { [weak self] paused, reason in
                 Task { await self?.pauseChanged(jobID, paused: paused, reason: reason) }
             })
-        holders[channel.id] = job.id
-        if let p = potentiostat { holders[p.id] = job.id }
-        runners[job.id] = runner
         // Budget before the watchdog calls an engine stalled: generous against slow sample periods.
-        liveness.register(job.id, budget: .seconds(120))
         let reason = checkpoint == nil ? "running on \(channel.id)" : "resumed on \(channel.id) after a daemon restart"
-        try store.updateJob(job.id, state: .running, reason: reason, channel: channel.id, potentiostat: potentiostat?.id,
-                            runID: run.id)
-        publishJob(job.id)
-        for id in [channel.id] + (potentiostat.map { [$0.id] } ?? []) {
-            hub.publish(Documents.channelState(id, state: "running", job: job.id, run: run.id, reason: reason))
+        try begin(runner, reason: reason, budget: .seconds(120),
+                  announce: checkpoint == nil ? nil
+                      : Documents.runStart(run, job: job.id, channel: channel.id, potentiostat: potentiostat?.id, resumed: true))
+    }
+
+    // MARK: - Supervised runs
+
+    /// A job whose test runs on a Neware tester, from its start or re-attached after a restart.
+    private func supervise(_ job: JobRecord, run: RunInfo, channel: BenchChannel, driver: NewareDriver,
+                           saved: NewareSupervisor.State?, stopOnAttach: Bool) throws {
+        let jobID = job.id
+        let log = self.log
+        let runner = NewareSupervisor(
+            job: job, run: run, channelID: channel.id, driver: driver, store: store, hub: hub, liveness: liveness,
+            saved: saved, stopOnAttach: stopOnAttach,
+            onPauseChange: { [weak self] paused, reason in
+                Task { await self?.pauseChanged(jobID, paused: paused, reason: reason) }
+            }, log: log)
+        let reason = saved == nil ? "running on \(channel.id) (Neware \(driver.ref.pipeline), supervisor mode)"
+            : "re-attached to the test on \(channel.id) after a daemon restart"
+        try begin(runner, reason: reason, budget: .seconds(max(120, driver.ref.pollSeconds * 4 + 60)))
+    }
+
+    private func reattach(_ job: JobRecord, run: RunInfo, record: SupervisionRecord, stop: Bool) throws {
+        guard let channel = bench.channel(run.channel), let driver = channel.driver as? NewareDriver else {
+            throw DaemonError.unknownChannel(run.channel)
         }
-        if checkpoint != nil {
-            hub.publish(Documents.runStart(run, job: job.id, channel: channel.id, potentiostat: potentiostat?.id, resumed: true))
+        let saved = try JSONDecoder().decode(NewareSupervisor.State.self, from: record.json)
+        guard saved.pipeline == driver.ref.pipeline else {
+            throw DaemonError.invalidAtStart("channel \(channel.id) is now Neware \(driver.ref.pipeline), but the run's test is on \(saved.pipeline)")
         }
-        log("job \(short(job.id)) \(job.name): \(reason), run \(short(run.id))")
-        tasks[job.id] = Task { [weak self] in
+        try supervise(job, run: run, channel: channel, driver: driver, saved: saved, stopOnAttach: stop)
+        log("recovered job \(short(job.id)) on \(channel.id): re-attached to Neware test \(saved.testID), downloading after seqid \(saved.mapper.lastSeqid)")
+    }
+
+    /// Holds the channels, records the job as running and starts the execution's task.
+    private func begin(_ runner: any JobExecution, reason: String, budget: Duration, announce: LiveDocument? = nil) throws {
+        let job = runner.job
+        let jobID = job.id
+        holders[runner.channelID] = jobID
+        if let p = runner.potentiostatID { holders[p] = jobID }
+        runners[jobID] = runner
+        liveness.register(jobID, budget: budget)
+        try store.updateJob(jobID, state: .running, reason: reason, channel: runner.channelID,
+                            potentiostat: runner.potentiostatID, runID: runner.runID)
+        publishJob(jobID)
+        for id in [runner.channelID] + (runner.potentiostatID.map { [$0] } ?? []) {
+            hub.publish(Documents.channelState(id, state: "running", job: jobID, run: runner.runID, reason: reason))
+        }
+        if let announce { hub.publish(announce) }
+        log("job \(short(jobID)) \(job.name): \(reason), run \(short(runner.runID))")
+        tasks[jobID] = Task { [weak self] in
             let result = await runner.execute()
             await self?.finished(jobID, result: result)
         }
@@ -235,7 +285,7 @@ public actor Scheduler {
             default: state = .failed
             }
             try? finalize(jobID, state: state, reason: "\(exitStatus): \(reason)")
-            try? FileManager.default.removeItem(atPath: runner.snapshotPath)
+            runner.cleanUp()
             log("job \(short(jobID)) \(state.rawValue): \(exitStatus): \(reason)")
         }
         for ch in [runner.channelID] + (runner.potentiostatID.map { [$0] } ?? []) {
@@ -283,7 +333,7 @@ public actor Scheduler {
         case .cancel(let reason):
             if let runner {
                 endRequests[job.id] = .cancelled
-                runner.engine.stop(reason: reason)
+                runner.stop(reason: reason)
                 return (job.id, "cancelling: the run on \(runner.channelID) stops within one sample")
             }
             guard job.state == .queued else { throw DaemonError.notControllable(job.id, job.state, "cancel") }
@@ -291,25 +341,24 @@ public actor Scheduler {
             return (job.id, "cancelled before it started")
         case .pause(let mode):
             guard let runner, job.state == .running else { throw DaemonError.notControllable(job.id, job.state, "pause") }
-            runner.engine.pause(mode)
+            runner.pause(mode)
             return (job.id, mode == .now ? "pausing now: output off within one sample" : "pausing at the end of the step in progress")
         case .resume:
             // Only a paused job resumes: a stray resume must never cancel a later pause.
             guard let runner, job.state == .paused else { throw DaemonError.notControllable(job.id, job.state, "resume") }
-            runner.engine.resume()
+            runner.resume()
             return (job.id, "resuming")
         case .stop(let reason):
             guard let runner else { throw DaemonError.notControllable(job.id, job.state, "stop") }
             endRequests[job.id] = .done
-            runner.engine.stop(reason: reason)
+            runner.stop(reason: reason)
             return (job.id, "stopping: output off within one sample")
         case .goto(let label):
             guard let runner else { throw DaemonError.notControllable(job.id, job.state, "goto") }
-            guard runner.engine.program.labels[label] != nil else {
-                let labels = runner.engine.program.labels.keys.sorted()
-                throw DaemonError.unknownLabel(label, labels)
+            guard runner.labels.contains(label) else {
+                throw DaemonError.unknownLabel(label, runner.labels.sorted())
             }
-            runner.engine.goto(label: label)
+            runner.goto(label: label)
             return (job.id, "going to \(label) at the next sample")
         }
     }
@@ -355,7 +404,7 @@ public actor Scheduler {
     /// stay resumable. Then every channel is put in its safe state.
     public func shutdown() async {
         draining = true
-        for runner in runners.values { runner.engine.interrupt(reason: "daemon shutdown") }
+        for runner in runners.values { runner.interrupt(reason: "daemon shutdown") }
         let pending = Array(tasks.values)
         for t in pending { await t.value }
         for ch in bench.channels { await ch.driver.safeState() }

@@ -1,0 +1,357 @@
+import EchemCore
+import EchemDrivers
+import EchemEngine
+import EchemStore
+import Foundation
+import Synchronization
+
+/// Supervisor mode: a Neware tester runs the job's step file by itself; echemd starts it, polls
+/// the BTS Client, downloads new detail rows into the store (mapped back to the program's steps
+/// and cycles) and turns operator controls into BTS commands.
+///
+/// The tester keeps running when echemd stops, so a daemon restart re-attaches from the state
+/// committed with the last stored rows and downloads everything after that seqid: rows carry
+/// `seq = seqid − 1` and the store refuses gaps, so no seqid can go missing.
+///
+/// Controls: pause now = BTS `stop` (resumable with `continue`); pause at step end = `setpause`
+/// (the tester's reserved pause); resume = `continue`; goto = `goto` to the label's `Step_ID`;
+/// stop and cancel = `stop`, then the last rows, then the run ends.
+final class NewareSupervisor: JobExecution {
+    let job: JobRecord
+    let run: RunInfo
+    let channelID: String
+    let driver: NewareDriver
+    let store: RunStore
+    let hub: LiveHub
+    let liveness: Liveness
+    let onPauseChange: @Sendable (Bool, String) -> Void
+    let log: @Sendable (String) -> Void
+    /// The state committed with the last stored rows when re-attaching after a restart.
+    let saved: State?
+    /// Recovery policy `stop`: stop the test on re-attach, keep its data.
+    let stopOnAttach: Bool
+    private let requests = Mutex(Requests())
+
+    /// What is committed with each batch of rows (the `supervision` table's JSON).
+    struct State: Codable, Sendable {
+        var pipeline: String
+        var testID: Int
+        /// The path the BTS Client was given.
+        var stepFile: String
+        var mapper: NewareRowMapper.State
+        /// The step in progress, as last stored (its end is written when the next one starts).
+        var openStep: StepRecord?
+        /// Paused by an operator through echemd (the tester shows `stop` or `pause`).
+        var operatorPause: Bool = false
+        /// Why echemd stopped the test, once it has.
+        var stopReason: String?
+    }
+
+    private struct Requests {
+        var stop: String?
+        var interrupt: String?
+        var pause: PauseMode?
+        var resume = false
+        var gotoLabel: String?
+        var wake: CheckedContinuation<Void, Never>?
+    }
+
+    static let driverName = "neware"
+
+    init(job: JobRecord, run: RunInfo, channelID: String, driver: NewareDriver, store: RunStore, hub: LiveHub,
+         liveness: Liveness, saved: State?, stopOnAttach: Bool,
+         onPauseChange: @escaping @Sendable (Bool, String) -> Void, log: @escaping @Sendable (String) -> Void) {
+        self.job = job
+        self.run = run
+        self.channelID = channelID
+        self.driver = driver
+        self.store = store
+        self.hub = hub
+        self.liveness = liveness
+        self.saved = saved
+        self.stopOnAttach = stopOnAttach
+        self.onPauseChange = onPauseChange
+        self.log = log
+    }
+
+    var runID: UUID { run.id }
+    var potentiostatID: String? { nil }
+    var labels: [String] { Array(run.program.labels.keys) }
+
+    // MARK: - Controls (any thread; picked up by the poll loop at once)
+
+    func pause(_ mode: PauseMode) { request { $0.pause = mode } }
+    func resume() { request { $0.resume = true } }
+    func stop(reason: String) { request { $0.stop = reason } }
+    func goto(label: String) { request { $0.gotoLabel = label } }
+    func interrupt(reason: String) { request { $0.interrupt = reason } }
+    func cleanUp() {}
+
+    private func request(_ change: (inout Requests) -> Void) {
+        let waiter = requests.withLock { r -> CheckedContinuation<Void, Never>? in
+            change(&r)
+            defer { r.wake = nil }
+            return r.wake
+        }
+        waiter?.resume()
+    }
+
+    private func takeRequests() -> Requests {
+        requests.withLock { r in
+            defer { r = Requests(wake: r.wake) }
+            return r
+        }
+    }
+
+    /// Sleeps one poll period, or less if a control arrives.
+    private func waitForPoll() async {
+        let seconds = driver.ref.pollSeconds
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [weak self] in
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    let pending = self?.requests.withLock { r -> Bool in
+                        let pending = r.stop != nil || r.interrupt != nil || r.pause != nil || r.resume || r.gotoLabel != nil
+                        if !pending { r.wake = c }
+                        return pending
+                    } ?? true
+                    if pending { c.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
+            await group.next()
+            // Whichever finished first, release the other.
+            self.requests.withLock { r -> CheckedContinuation<Void, Never>? in defer { r.wake = nil }; return r.wake }?.resume()
+            group.cancelAll()
+        }
+    }
+
+    // MARK: - The run
+
+    func execute() async -> Result<RunOutcome, any Error> {
+        do { return .success(try await supervise()) } catch { return .failure(error) }
+    }
+
+    private func supervise() async throws -> RunOutcome {
+        let file: NewareStepFile
+        switch driver.compile(run.program, remark: job.name) {
+        case .success(let f): file = f
+        case .failure(let e): throw e
+        }
+        let zone = TimeZone(identifier: driver.ref.timeZone) ?? TimeZone(identifier: "UTC")!
+        let address = try await driver.address()
+        var state: State
+        if let saved {
+            state = saved
+            try await commit(MappedBatch(), state: state, events: [RunEvent(
+                testTime: saved.mapper.lastTestTime, kind: "supervisor",
+                message: "re-attached to test \(saved.testID) on Neware channel \(saved.pipeline) after a daemon restart; downloading from seqid \(saved.mapper.lastSeqid + 1)")])
+            hub.publish(Documents.runStart(run, job: job.id, channel: channelID, potentiostat: nil, resumed: true))
+            if stopOnAttach, state.stopReason == nil {
+                let why = "the daemon stopped unexpectedly during the run; recovery policy is stop"
+                _ = try await driver.client.stop([address])
+                state.stopReason = why
+            }
+        } else {
+            state = try await startTest(file, address: address)
+            hub.publish(Documents.runStart(run, job: job.id, channel: channelID, potentiostat: nil, resumed: false))
+            for note in file.notes {
+                try await commit(MappedBatch(), state: state, events: [RunEvent(testTime: 0, kind: "supervisor", message: note)])
+            }
+        }
+        var mapper = NewareRowMapper(map: file.map, state: state.mapper, timeZone: zone)
+        let kinds = Self.stepKinds(run.program)
+        var pausedShown = state.operatorPause
+        var contactLostAt: ContinuousClock.Instant?
+
+        while true {
+            let r = takeRequests()
+            if let why = r.interrupt {
+                // The test goes on on the tester; the next start re-attaches to it.
+                return RunOutcome(status: .running, reason: why, testTime: mapper.state.lastTestTime,
+                                  samplesStored: Int64(mapper.state.lastSeqid), cycle: mapper.state.cycle)
+            }
+            var events: [RunEvent] = []
+            do {
+                events += try await apply(r, file: file, address: address, state: &state, at: mapper.state.lastTestTime)
+                let status = try await driver.client.channelStatus([address]).first?.status ?? .other("unknown")
+                let page = try await driver.client.downloadRows(address, testID: state.testID, after: mapper.state.lastSeqid,
+                                                                limit: Self.rowsPerCommit)
+                if let lost = contactLostAt {
+                    let s = (ContinuousClock.now - lost) / .seconds(1)
+                    events.append(RunEvent(testTime: mapper.state.lastTestTime, kind: "supervisor",
+                                           message: "BTS Client answering again after \(Int(s.rounded())) s; rows downloaded since seqid \(mapper.state.lastSeqid + 1)"))
+                    contactLostAt = nil
+                }
+                var batch = MappedBatch(mapper.map(page.rows), kinds: kinds, open: state.openStep)
+                liveness.beat(job.id)
+                let ended = page.rows.count < Self.rowsPerCommit && Self.hasEnded(status, state: state)
+                if ended { batch.merge(mapper.finish(), kinds: kinds) }
+                state.mapper = mapper.state
+                state.openStep = batch.open
+                if ended, var last = state.openStep {
+                    last.endTestTime = mapper.state.lastTestTime
+                    last.endReason = Self.endReason(status, state: state)
+                    batch.closed.append(last)
+                    state.openStep = nil
+                }
+                try await commit(batch, state: state, events: events + batch.notes.map {
+                    RunEvent(testTime: mapper.state.lastTestTime, kind: "supervisor", message: $0)
+                })
+                if ended { return try await finish(status, state: state, mapper: mapper) }
+                let paused = state.operatorPause || status == .pause
+                if paused != pausedShown {
+                    pausedShown = paused
+                    liveness.setPaused(job.id, paused)
+                    onPauseChange(paused, paused ? pauseReason(status, state: state, mapper: mapper) : "running on the tester again")
+                }
+                if page.rows.count == Self.rowsPerCommit { continue }   // a backlog: keep downloading
+            } catch let error as BTSError {
+                if contactLostAt == nil {
+                    contactLostAt = .now
+                    try? await commit(MappedBatch(), state: state, events: [RunEvent(
+                        testTime: mapper.state.lastTestTime, kind: "supervisor",
+                        message: "BTS Client not answering (\(error)); the tester runs on by itself, rows will be downloaded when it answers")])
+                    log("job \(job.id.uuidString.prefix(8)): BTS Client not answering: \(error)")
+                }
+                liveness.beat(job.id)
+            }
+            await waitForPoll()
+        }
+    }
+
+    /// Largest number of rows downloaded and committed as one batch.
+    static let rowsPerCommit = 10_000
+
+    private func startTest(_ file: NewareStepFile, address: BTSChannelAddress) async throws -> State {
+        let ref = driver.ref
+        let status = try await driver.client.channelStatus([address]).first?.status
+        if let status, !status.acceptsStart {
+            throw ChannelError.fault("Neware channel \(ref.pipeline) is \(status) (a test is running there); it accepts a start only when finished, stopped or protected")
+        }
+        let before = try? await driver.client.download(address, startSeqid: 1, count: 0).testID
+        let name = "echemd-\(run.id.uuidString.lowercased().prefix(8)).xml"
+        let local = (ref.stepFolder as NSString).appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(atPath: ref.stepFolder, withIntermediateDirectories: true)
+            try file.xml().write(toFile: local, atomically: true, encoding: .utf8)
+        } catch {
+            throw ChannelError.fault("cannot write the step file \(local) (step_folder of channel \(channelID)): \(error.localizedDescription)")
+        }
+        let remote = ref.remotePath(name)
+        try await driver.client.startOne(BTSStart(channel: address, barcode: job.name, stepFilePath: remote, remark: run.protocolName))
+        let testID = try await driver.client.download(address, startSeqid: 1, count: 0).testID
+        if let before, before == testID {
+            throw ChannelError.fault("the BTS Client accepted the start on \(ref.pipeline) but reports no new test (still test \(testID))")
+        }
+        try await store.begin(run)
+        let state = State(pipeline: ref.pipeline, testID: testID, stepFile: remote, mapper: NewareRowMapper.State())
+        try await commit(MappedBatch(), state: state, events: [RunEvent(
+            testTime: 0, kind: "supervisor",
+            message: "started test \(testID) on Neware channel \(ref.pipeline) with step file \(remote) (\(file.table.steps.count) steps)")])
+        return state
+    }
+
+    /// Sends what the operator asked for since the last poll.
+    private func apply(_ r: Requests, file: NewareStepFile, address: BTSChannelAddress, state: inout State,
+                       at time: Double) async throws -> [RunEvent] {
+        var events: [RunEvent] = []
+        let client = driver.client
+        if let why = r.stop, state.stopReason == nil {
+            try BTSClient.require(try await client.stop([address]), "stop")
+            state.stopReason = why
+            events.append(RunEvent(testTime: time, kind: "operator", message: "stop sent to the tester: \(why)"))
+        }
+        if let label = r.gotoLabel, state.stopReason == nil {
+            guard let step = file.map.newareStep(label: label) else {
+                events.append(RunEvent(testTime: time, kind: "operator", message: "goto \(label): no Neware step for this label"))
+                return events
+            }
+            try BTSClient.require(try await client.goto([address], step: step), "goto")
+            events.append(RunEvent(testTime: time, kind: "operator", message: "goto \(label) sent to the tester (Step_ID \(step))"))
+        }
+        if let mode = r.pause, state.stopReason == nil, !state.operatorPause {
+            switch mode {
+            case .now:
+                try BTSClient.require(try await client.stop([address]), "stop")
+                state.operatorPause = true
+                events.append(RunEvent(testTime: time, kind: "operator", message: "paused now (BTS stop; continue resumes the step)"))
+            case .atStepEnd:
+                try BTSClient.require(try await client.setPause([address]), "setpause")
+                events.append(RunEvent(testTime: time, kind: "operator", message: "pause reserved at the end of the step (BTS setpause)"))
+            }
+        }
+        if r.resume, state.stopReason == nil {
+            try BTSClient.require(try await client.resume([address]), "continue")
+            state.operatorPause = false
+            events.append(RunEvent(testTime: time, kind: "operator", message: "resumed (BTS continue)"))
+        }
+        return events
+    }
+
+    /// The tester is done with the test: it finished, its protection tripped, or it stopped
+    /// (by echemd, or at the BTS Client) other than for an operator pause.
+    static func hasEnded(_ status: BTSWorkStatus, state: State) -> Bool {
+        switch status {
+        case .finish, .protect: return true
+        case .stop: return !state.operatorPause
+        default: return false
+        }
+    }
+
+    static func endReason(_ status: BTSWorkStatus, state: State) -> String {
+        switch status {
+        case .finish: return "step file finished"
+        case .protect: return "Neware protection"
+        default: return state.stopReason ?? "stopped at the BTS Client"
+        }
+    }
+
+    private func pauseReason(_ status: BTSWorkStatus, state: State, mapper: NewareRowMapper) -> String {
+        if state.operatorPause { return "paused by an operator (the tester's output is off)" }
+        if let step = mapper.state.newareStep, case .step(_, let label, _, true)? = mapper.map.entry(step) {
+            return "operator step\(label.map { " '\($0)'" } ?? "") on the tester: resume to continue"
+        }
+        return "paused on the tester (\(status))"
+    }
+
+    private func finish(_ status: BTSWorkStatus, state: State, mapper: NewareRowMapper) async throws -> RunOutcome {
+        let (runStatus, reason): (RunStatus, String)
+        switch status {
+        case .finish: (runStatus, reason) = (.completed, "the tester finished the step file")
+        case .protect: (runStatus, reason) = (.safetyStop, "the tester's protection stopped the test (Neware status protect)")
+        default: (runStatus, reason) = (.stopped, state.stopReason ?? "stopped at the BTS Client, not through echemd")
+        }
+        let t = mapper.state.lastTestTime
+        try await store.finish(runID: run.id, status: runStatus, reason: reason, testTime: t)
+        return RunOutcome(status: runStatus, reason: reason, testTime: t, samplesStored: Int64(mapper.state.lastSeqid),
+                          cycle: mapper.state.cycle)
+    }
+
+    private func commit(_ batch: MappedBatch, state: State, events: [RunEvent]) async throws {
+        let json = try JSONEncoder().encode(state)
+        var steps = batch.closed
+        if let open = state.openStep { steps.append(open) }
+        try await store.commitSupervised(runID: run.id, samples: batch.samples, steps: steps, events: events,
+                                         driver: Self.driverName, state: json)
+        // Published after the commit: a client never sees a row a crash could take back.
+        if !batch.samples.isEmpty {
+            hub.publish(.samples(SamplePage(run: run.id, channel: channelID, samples: batch.samples, backfill: false)))
+        }
+        for s in batch.closed { hub.publish(Documents.stepEnd(s, run: run.id, channel: channelID)) }
+        for s in batch.started { hub.publish(Documents.stepStart(s, summary: s.label ?? "step \(s.stepID)", run: run.id, channel: channelID)) }
+        for c in batch.cycles {
+            hub.publish(Documents.cycleSummary(c, run: run.id, channel: channelID,
+                                               chargeOverDischarge: JobRunner.cycleStartsWithDischarge(run.program)))
+        }
+        for e in events { hub.publish(Documents.runEvent(e, run: run.id, channel: channelID)) }
+    }
+
+    /// Program step id → what kind of step it is (for step records).
+    static func stepKinds(_ program: StepProgram) -> [Int: ControlKind] {
+        var kinds: [Int: ControlKind] = [:]
+        for list in [program.instructions] + program.subroutines {
+            for ins in list { if case .step(let s) = ins { kinds[s.id] = s.control.kind } }
+        }
+        return kinds
+    }
+}

@@ -1,0 +1,223 @@
+import EchemCore
+import EchemDrivers
+import EchemPlatform
+import EchemStore
+import Foundation
+import Testing
+
+/// echemd supervising a Neware tester: a real `echem-sim neware` process (a BTS Client on TCP)
+/// runs the step file echemd compiled and wrote to the shared folder; echemd polls and downloads.
+@Suite("echemd on the Neware BTS simulator: supervisor mode", .serialized)
+struct NewareBenchTests {
+    static let seed = "protocols/seed-001/1-1-lis-1c-cycling-with-activation.yaml"
+
+    /// Row 1-1 with 2 of its 197 1C cycles: 2 × 0.1C, 1 × 0.2C, 2 × 1C.
+    static func protocolText(longCycles: Int = 2) throws -> String {
+        try String(contentsOfFile: repositoryRoot.path + "/" + seed, encoding: .utf8)
+            .replacingOccurrences(of: "count: 197", with: "count: \(longCycles)")
+    }
+
+    /// The BTS machine's drive D: is `STATE/bts`; echemd writes step files to its `echemd/steps`
+    /// folder and names them `D:\echemd\steps\…` to the BTS Client.
+    static func simulator(state: String, speed: [String]) -> SimulatorProcess {
+        SimulatorProcess(["neware", "--port", "0", "--devices", "1", "--cell", seed, "--units", "mA",
+                          "--step-root", state + "/bts", "--sample-period", "1s", "--max-current", "50mA"] + speed,
+                         log: state + "/sim-neware.log")
+    }
+
+    static func config(state: String, bts: String) -> String {
+        """
+        bench = "neware-e2e"
+        [simulation]
+        speed = "max"
+        sample_period = "1 s"
+
+        [[channels]]
+        id = "ref"
+        driver = "sim-cycler"
+        limits = { min_voltage = "0 V", max_voltage = "5 V", max_current = "10 mA" }
+
+        [[channels]]
+        id = "nw-3"
+        driver = "neware"
+        address = "\(bts)"
+        channel = "1-1-3"
+        units = "mA"
+        step_folder = "\(state)/bts/echemd/steps"
+        step_folder_remote = 'D:\\echemd\\steps'
+        poll = "5 s"
+        limits = { min_voltage = "0 V", max_voltage = "5 V", max_current = "10 mA" }
+
+        """
+    }
+
+    static func startBench(_ tag: String, speed: [String]) async throws -> (SimulatorProcess, DaemonProcess, String) {
+        let state = temporaryDirectory(tag)
+        let sim = simulator(state: state, speed: speed)
+        try await sim.start()
+        try config(state: state, bts: sim.address).write(toFile: state + "/echemd.toml", atomically: true, encoding: .utf8)
+        let daemon = DaemonProcess(state: state, extraArguments: ["--config", state + "/echemd.toml"])
+        do { try await daemon.start(speed: "max") } catch {
+            sim.stop()
+            throw error
+        }
+        return (sim, daemon, state)
+    }
+
+    static func jobs(_ c: UnixLineClient) throws -> [[String: Any]] {
+        try request(c, ["op": "queue", "all": true])["jobs"] as? [[String: Any]] ?? []
+    }
+
+    static func btsClient(_ sim: SimulatorProcess) throws -> (BTSClient, BTSChannelAddress) {
+        let hostPort = sim.address.replacingOccurrences(of: "tcp://", with: "").split(separator: ":")
+        let client = BTSClient(host: String(hostPort[0]), port: Int(hostPort[1]) ?? 0, unitScale: .milliamperes)
+        return (client, BTSChannelAddress(devid: 1, subdevid: 1, chlid: 3))
+    }
+
+    /// Each cycle's (discharge, charge) capacity in Ah, from the last sample of the cycle.
+    static func cycleCapacities(_ samples: [Sample]) -> [Int: (Double, Double)] {
+        var last: [Int: Sample] = [:]
+        for s in samples { last[s.cycle] = s }
+        return last.mapValues { ($0.cycleDischargeCapacity, $0.cycleChargeCapacity) }
+    }
+
+    @Test("seed 1-1 (5 cycles) through echemd on the Neware simulator matches the in-process channel; the step file is on the share")
+    func seedMatchesInProcess() async throws {
+        let (sim, daemon, state) = try await Self.startBench("neware-e2e", speed: ["--speed", "max"])
+        defer { daemon.kill(SIGKILL); sim.stop() }
+        let c = try daemon.connect()
+        let text = try Self.protocolText()
+        for ch in ["ref", "nw-3"] {
+            let reply = try request(c, ["op": "submit", "protocol": text, "filename": "1-1-\(ch).yaml", "target": ["channel": ch]])
+            #expect(reply["ok"] as? Bool == true, "submit on \(ch): \(reply)")
+        }
+        var jobs: [[String: Any]] = []
+        try await waitUntil(240, "both jobs to end") {
+            jobs = try Self.jobs(c)
+            return jobs.count == 2 && jobs.allSatisfy { ["done", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+        }
+        var runs: [String: UUID] = [:]
+        for j in jobs {
+            #expect(j["state"] as? String == "done", "\(j); log:\n\(daemon.log.suffix(3000))\nsim:\n\(sim.log.suffix(2000))")
+            if let ch = j["channel"] as? String, let r = j["run"] as? String { runs[ch] = UUID(uuidString: r) }
+        }
+        let store = try RunStore(path: daemon.storePath)
+        let refRun = try #require(runs["ref"]), nwRun = try #require(runs["nw-3"])
+        let ref = try store.samples(runID: refRun, limit: 10_000_000)
+        let nw = try store.samples(runID: nwRun, limit: 10_000_000)
+
+        // The step file echemd wrote is where the BTS Client read it, under the mapped drive.
+        let files = try FileManager.default.contentsOfDirectory(atPath: state + "/bts/echemd/steps")
+        #expect(files.count == 1 && files[0].hasSuffix(".xml"), "\(files)")
+
+        // Every detail row the tester recorded is stored, in seqid order, once.
+        let (client, address) = try Self.btsClient(sim)
+        let df = try #require(try await client.inquireDataFile([address]).first)
+        #expect(df.rowCount == nw.count, "BTS holds \(df.rowCount) rows; echemd stored \(nw.count)")
+        #expect(nw.map(\.seq) == Array(0..<Int64(nw.count)), "seq = seqid − 1 with no hole")
+        let rows = try await client.downloadRows(address, testID: df.testID).rows
+        #expect(zip(rows, nw).allSatisfy { abs($0.volts - $1.volts) < 1e-9 && abs($0.amperes - $1.amperes) < 1e-12 },
+                "stored volts and amperes are the BTS rows, in SI")
+        await client.close()
+
+        // Same cell, same program: per-cycle capacities agree within the 1 s reporting step at each
+        // cut-off (0.1C: 1 s of 10 h; 1C: 1 s of 1 h, 0.03 %) plus the 5 mV recording threshold.
+        let refCycles = Self.cycleCapacities(ref), nwCycles = Self.cycleCapacities(nw)
+        #expect(refCycles.count == 5 && nwCycles.count == 5, "five cycles each: \(refCycles.count), \(nwCycles.count)")
+        for k in refCycles.keys.sorted() {
+            guard let r = refCycles[k], let n = nwCycles[k] else { continue }
+            #expect(abs(n.0 - r.0) <= 0.003 * r.0, "cycle \(k) discharge: Neware \(n.0) Ah vs in-process \(r.0) Ah")
+            #expect(abs(n.1 - r.1) <= 0.003 * r.1, "cycle \(k) charge: Neware \(n.1) Ah vs in-process \(r.1) Ah")
+        }
+        // Discharge current is negative (positive charges), as the in-process channel has it.
+        let first = try #require(nw.first { $0.amperes != 0 })
+        #expect(first.amperes < 0 && abs(first.amperes - (ref.first { $0.amperes != 0 }?.amperes ?? 0)) < 1e-9)
+        // Steps map back to the program: the same step ids in the same order.
+        let refSteps = try store.steps(runID: refRun).map(\.stepID), nwSteps = try store.steps(runID: nwRun).map(\.stepID)
+        #expect(nwSteps == refSteps, "program step ids per step: \(nwSteps) vs \(refSteps)")
+        #expect(try store.steps(runID: nwRun).allSatisfy { $0.endTestTime != nil }, "every step closed")
+        #expect(try store.run(id: nwRun).status == .completed)
+    }
+
+    @Test("a protocol a Neware step file cannot express is refused at submit, with the line of each part")
+    func refusedAtSubmit() async throws {
+        let (sim, daemon, _) = try await Self.startBench("neware-refuse", speed: ["--speed", "max"])
+        defer { daemon.kill(SIGKILL); sim.stop() }
+        let c = try daemon.connect()
+        // Seed 0-3's watchdogs end the whole test on a step time ("time >= 4 h then end"): a
+        // step file's time limit only moves to the next step.
+        let text = try String(contentsOfFile: repositoryRoot.path + "/" + DaemonEndToEndTests.seed, encoding: .utf8)
+        let reply = try request(c, ["op": "submit", "protocol": text, "filename": "0-3.yaml", "target": ["channel": "nw-3"]])
+        #expect(reply["ok"] as? Bool == false, "\(reply)")
+        let lines = (reply["error"] as? [String: Any])?["diagnostics"] as? [String] ?? []
+        let located = lines.filter { $0.hasPrefix("0-3.yaml:") && $0.contains("cannot run on a Neware tester") }
+        #expect(!located.isEmpty, "located refusals: \(reply)")
+        // Each refusal names the step's line and the condition it cannot carry.
+        let source = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for refusal in located {
+            let line = refusal.split(separator: ":").dropFirst().first.flatMap { Int($0) } ?? 0
+            #expect(line >= 1 && line <= source.count && source[line - 1].contains("label:"), "a step's line: \(refusal)")
+            #expect(refusal.contains("then end'"), "names the condition: \(refusal)")
+        }
+        #expect(located.count == 3, "each of the three watchdogged steps: \(located)")
+        #expect(try Self.jobs(c).isEmpty, "nothing queued")
+    }
+
+    @Test("SIGKILL echemd mid-test: the tester runs on; restarted, echemd re-attaches and backfills every seqid; pause, resume and stop reach the tester")
+    func crashReattachAndControls() async throws {
+        // 2000× real time: the five cycles take about 90 s of wall time on the tester.
+        let (sim, daemon, state) = try await Self.startBench("neware-crash", speed: ["--speed", "2000"])
+        defer { sim.stop() }
+        let first = try daemon.connect()
+        let reply = try request(first, ["op": "submit", "protocol": try Self.protocolText(), "filename": "1-1.yaml",
+                                    "target": ["channel": "nw-3"]])
+        #expect(reply["ok"] as? Bool == true, "\(reply)")
+        try await waitUntil(30, "the first rows in the store") { (storeLastSeq(daemon.storePath)?.1 ?? -1) > 100 }
+        let (runID, before) = try #require(storeLastSeq(daemon.storePath))
+
+        daemon.kill(SIGKILL)
+        let (client, address) = try Self.btsClient(sim)
+        defer { Task { await client.close() } }
+        #expect(try await client.channelStatus([address]).first?.status == .working, "the test runs on without echemd")
+        try await Task.sleep(for: .seconds(6))
+        let heldByTester = try #require(try await client.inquireDataFile([address]).first).rowCount
+        #expect(heldByTester > Int(before) + 1000, "rows recorded while echemd was down: \(heldByTester) vs \(before + 1)")
+
+        let again = DaemonProcess(state: state, extraArguments: ["--config", state + "/echemd.toml"])
+        try await again.start(speed: "max")
+        defer { again.kill(SIGKILL) }
+        let c = try again.connect()
+        try await waitUntil(30, "the backfill past the rows recorded during the outage") {
+            (storeLastSeq(again.storePath)?.1 ?? -1) >= Int64(heldByTester) - 1
+        }
+        let job = try #require(try Self.jobs(c).first)
+        #expect(job["state"] as? String == "running", "\(job)")
+
+        // Pause now = BTS stop (output off); resume = BTS continue.
+        _ = try request(c, ["op": "pause", "target": "nw-3", "mode": "now"])
+        try await waitUntil(20, "the job to show paused") { try Self.jobs(c).first?["state"] as? String == "paused" }
+        #expect(try await client.channelStatus([address]).first?.status == .stop)
+        let pausedRows = try #require(try await client.inquireDataFile([address]).first).rowCount
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await client.inquireDataFile([address]).first?.rowCount == pausedRows, "no rows while paused")
+        _ = try request(c, ["op": "resume", "target": "nw-3"])
+        try await waitUntil(20, "the job to run again") { try Self.jobs(c).first?["state"] as? String == "running" }
+        #expect(try await client.channelStatus([address]).first?.status == .working)
+
+        _ = try request(c, ["op": "stop", "target": "nw-3", "reason": "test over"])
+        try await waitUntil(30, "the job to end") { try Self.jobs(c).first?["state"] as? String == "done" }
+        #expect(try await client.channelStatus([address]).first?.status == .stop, "the tester was stopped")
+
+        let store = try RunStore(path: again.storePath)
+        let samples = try store.samples(runID: runID, limit: 10_000_000)
+        let total = try #require(try await client.inquireDataFile([address]).first).rowCount
+        #expect(samples.count == total, "every row the tester holds is stored: \(samples.count) of \(total)")
+        #expect(samples.map(\.seq) == Array(0..<Int64(samples.count)), "no missing seqid across the crash")
+        #expect(samples.map(\.testTime) == samples.map(\.testTime).sorted())
+        let events = try store.events(runID: runID).map(\.message)
+        #expect(events.contains { $0.contains("re-attached to test") }, "\(events)")
+        #expect(events.contains { $0.contains("paused now") } && events.contains { $0.contains("resumed") })
+        let run = try store.run(id: runID)
+        #expect(run.status == .stopped && run.reason?.contains("test over") == true, "\(run.status) \(run.reason ?? "")")
+    }
+}
