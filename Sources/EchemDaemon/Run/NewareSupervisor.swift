@@ -31,11 +31,16 @@ final class NewareSupervisor: JobExecution {
     /// Recovery policy `stop`: stop the test on re-attach, keep its data.
     let stopOnAttach: Bool
     private let requests = Mutex(Requests())
+    /// Wakes the poll loop early when a control arrives (at most one pending wake is kept).
+    private let wakes = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     /// What is committed with each batch of rows (the `supervision` table's JSON).
     struct State: Codable, Sendable {
         var pipeline: String
-        var testID: Int
+        /// nil between the commit before `start` and the reply that names the new test.
+        var testID: Int?
+        /// The channel's latest test before ours, to tell ours apart after a crash mid-start.
+        var previousTestID: Int?
         /// The path the BTS Client was given.
         var stepFile: String
         var mapper: NewareRowMapper.State
@@ -53,7 +58,6 @@ final class NewareSupervisor: JobExecution {
         var pause: PauseMode?
         var resume = false
         var gotoLabel: String?
-        var wake: CheckedContinuation<Void, Never>?
     }
 
     static let driverName = "neware"
@@ -88,39 +92,28 @@ final class NewareSupervisor: JobExecution {
     func cleanUp() {}
 
     private func request(_ change: (inout Requests) -> Void) {
-        let waiter = requests.withLock { r -> CheckedContinuation<Void, Never>? in
-            change(&r)
-            defer { r.wake = nil }
-            return r.wake
-        }
-        waiter?.resume()
+        requests.withLock { change(&$0) }
+        wakes.continuation.yield()
     }
 
     private func takeRequests() -> Requests {
         requests.withLock { r in
-            defer { r = Requests(wake: r.wake) }
+            defer { r = Requests() }
             return r
         }
     }
 
-    /// Sleeps one poll period, or less if a control arrives.
+    /// Sleeps one poll period, or less if a control arrives (or arrived during the last poll).
     private func waitForPoll() async {
         let seconds = driver.ref.pollSeconds
+        let stream = wakes.stream
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { [weak self] in
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    let pending = self?.requests.withLock { r -> Bool in
-                        let pending = r.stop != nil || r.interrupt != nil || r.pause != nil || r.resume || r.gotoLabel != nil
-                        if !pending { r.wake = c }
-                        return pending
-                    } ?? true
-                    if pending { c.resume() }
-                }
+            group.addTask {
+                var wake = stream.makeAsyncIterator()
+                _ = await wake.next()   // nil when cancelled
             }
             group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
             await group.next()
-            // Whichever finished first, release the other.
-            self.requests.withLock { r -> CheckedContinuation<Void, Never>? in defer { r.wake = nil }; return r.wake }?.resume()
             group.cancelAll()
         }
     }
@@ -138,13 +131,17 @@ final class NewareSupervisor: JobExecution {
         case .failure(let e): throw e
         }
         let zone = TimeZone(identifier: driver.ref.timeZone) ?? TimeZone(identifier: "UTC")!
-        let address = try await driver.address()
+        guard let address = try await reachTester(reattaching: saved != nil) else {
+            return RunOutcome(status: .running, reason: "daemon shutdown before the BTS Client answered", testTime: 0,
+                              samplesStored: Int64(saved?.mapper.lastSeqid ?? 0), cycle: saved?.mapper.cycle ?? 1)
+        }
         var state: State
-        if let saved {
+        if var saved {
+            if saved.testID == nil { saved.testID = try await adoptStartedTest(saved, address: address) }
             state = saved
             try await commit(MappedBatch(), state: state, events: [RunEvent(
                 testTime: saved.mapper.lastTestTime, kind: "supervisor",
-                message: "re-attached to test \(saved.testID) on Neware channel \(saved.pipeline) after a daemon restart; downloading from seqid \(saved.mapper.lastSeqid + 1)")])
+                message: "re-attached to test \(state.testID ?? 0) on Neware channel \(saved.pipeline) after a daemon restart; downloading from seqid \(saved.mapper.lastSeqid + 1)")])
             hub.publish(Documents.runStart(run, job: job.id, channel: channelID, potentiostat: nil, resumed: true))
             if stopOnAttach, state.stopReason == nil {
                 let why = "the daemon stopped unexpectedly during the run; recovery policy is stop"
@@ -174,7 +171,7 @@ final class NewareSupervisor: JobExecution {
             do {
                 events += try await apply(r, file: file, address: address, state: &state, at: mapper.state.lastTestTime)
                 let status = try await driver.client.channelStatus([address]).first?.status ?? .other("unknown")
-                let page = try await driver.client.downloadRows(address, testID: state.testID, after: mapper.state.lastSeqid,
+                let page = try await driver.client.downloadRows(address, testID: state.testID ?? 0, after: mapper.state.lastSeqid,
                                                                 limit: Self.rowsPerCommit)
                 if let lost = contactLostAt {
                     let s = (ContinuousClock.now - lost) / .seconds(1)
@@ -219,6 +216,35 @@ final class NewareSupervisor: JobExecution {
         }
     }
 
+    /// The channel's address from the BTS Client. Re-attaching, an unreachable client is waited
+    /// for (the tester runs on and keeps its rows); a new start fails at once with the reason.
+    /// nil: the daemon is shutting down.
+    private func reachTester(reattaching: Bool) async throws -> BTSChannelAddress? {
+        var told = false
+        while true {
+            do {
+                return try await driver.address()
+            } catch let error as BTSError where reattaching {
+                if !told {
+                    told = true
+                    log("job \(job.id.uuidString.prefix(8)): BTS Client not answering (\(error)); re-attaching when it does")
+                }
+                await waitForPoll()
+                if requests.withLock({ $0.interrupt != nil }) { return nil }
+            }
+        }
+    }
+
+    /// After a crash between asking for the start and storing the test id: the channel's latest
+    /// test is ours if it is newer than the one before the start; otherwise nothing was started.
+    private func adoptStartedTest(_ saved: State, address: BTSChannelAddress) async throws -> Int {
+        let latest = try await driver.client.download(address, startSeqid: 1, count: 0).testID
+        guard latest != saved.previousTestID, latest != 0 else {
+            throw ChannelError.fault("the daemon stopped before the tester started the test (channel \(saved.pipeline) still shows test \(latest)); nothing ran")
+        }
+        return latest
+    }
+
     /// Largest number of rows downloaded and committed as one batch.
     static let rowsPerCommit = 10_000
 
@@ -238,13 +264,18 @@ final class NewareSupervisor: JobExecution {
             throw ChannelError.fault("cannot write the step file \(local) (step_folder of channel \(channelID)): \(error.localizedDescription)")
         }
         let remote = ref.remotePath(name)
+        // The run and a state without a test id are stored before the start is sent, so a crash in
+        // between leaves a run that the next start can match to the tester's new test.
+        try await store.begin(run)
+        var state = State(pipeline: ref.pipeline, testID: nil, previousTestID: before, stepFile: remote,
+                          mapper: NewareRowMapper.State())
+        try await commit(MappedBatch(), state: state, events: [])
         try await driver.client.startOne(BTSStart(channel: address, barcode: job.name, stepFilePath: remote, remark: run.protocolName))
         let testID = try await driver.client.download(address, startSeqid: 1, count: 0).testID
         if let before, before == testID {
             throw ChannelError.fault("the BTS Client accepted the start on \(ref.pipeline) but reports no new test (still test \(testID))")
         }
-        try await store.begin(run)
-        let state = State(pipeline: ref.pipeline, testID: testID, stepFile: remote, mapper: NewareRowMapper.State())
+        state.testID = testID
         try await commit(MappedBatch(), state: state, events: [RunEvent(
             testTime: 0, kind: "supervisor",
             message: "started test \(testID) on Neware channel \(ref.pipeline) with step file \(remote) (\(file.table.steps.count) steps)")])

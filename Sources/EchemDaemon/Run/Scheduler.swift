@@ -216,7 +216,7 @@ public actor Scheduler {
             throw DaemonError.invalidAtStart("channel \(channel.id) is now Neware \(driver.ref.pipeline), but the run's test is on \(saved.pipeline)")
         }
         try supervise(job, run: run, channel: channel, driver: driver, saved: saved, stopOnAttach: stop)
-        log("recovered job \(short(job.id)) on \(channel.id): re-attached to Neware test \(saved.testID), downloading after seqid \(saved.mapper.lastSeqid)")
+        log("recovered job \(short(job.id)) on \(channel.id): re-attached to Neware test \(saved.testID.map(String.init) ?? "(its start was in flight)"), downloading after seqid \(saved.mapper.lastSeqid)")
     }
 
     /// Holds the channels, records the job as running and starts the execution's task.
