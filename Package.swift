@@ -85,7 +85,9 @@ let package = Package(
         ]),
         .testTarget(name: "EchemNewareTests", dependencies: ["EchemDrivers", "EchemWireSim", "EchemSim", "EchemCore", "EchemProtocol"]),
         .testTarget(name: "EchemMethodSCRIPTTests", dependencies: ["EchemDrivers", "EchemWireSim", "EchemSim", "EchemCore"]),
-        .testTarget(name: "EchemAnalysisTests", dependencies: ["EchemAnalysis", "EchemSim", "EchemCore"]),
+        .testTarget(name: "EchemAnalysisTests", dependencies: [
+            "EchemAnalysis", "EchemSim", "EchemCore", "EchemEngine", "EchemStore", "EchemProtocol",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -83,5 +83,15 @@ struct MethodSCRIPTBenchTests {
         }
         #expect(abs((spectra.first?.testTime ?? 0) - 4 * 3600) < 60 && abs((spectra.last?.testTime ?? 0) - 48 * 3600) < 60,
                 "spectra at \(spectra.map(\.testTime)) s")
+
+        // The analysis is stored with each run when it ends: CV peaks per cycle, EIS fits.
+        let cvRun = try #require(runOf["pstat-zns"])
+        try await waitUntil(30, "the analyses to be stored") {
+            try store.analyses(runID: cvRun).contains { $0.kind == "cv" } && store.analyses(runID: eisRun).contains { $0.kind == "eis" }
+        }
+        let cvJSON = try #require(try store.analyses(runID: cvRun).first { $0.kind == "cv" }?.json)
+        #expect(cvJSON.contains("cycle"), "per-cycle peaks: \(cvJSON.prefix(300))")
+        let eisJSON = try #require(try store.analyses(runID: eisRun).first { $0.kind == "eis" }?.json)
+        #expect(eisJSON.contains("R_ct") || eisJSON.contains("rct") || eisJSON.contains("chargeTransfer"), "an R_ct fit: \(eisJSON.prefix(400))")
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 import Synchronization
 
 /// Supervisor mode: a Neware tester runs the job's step file by itself; echemd starts it, polls
-/// the BTS Client, downloads new detail rows into the store (mapped back to the program's steps
+/// the BTS Client (`inquire`, every `poll` ≥ 5 s), downloads new detail rows into the store (mapped back to the program's steps
 /// and cycles) and turns operator controls into BTS commands.
 ///
 /// The tester keeps running when echemd stops, so a daemon restart re-attaches from the state
@@ -170,7 +170,8 @@ final class NewareSupervisor: JobExecution {
             var events: [RunEvent] = []
             do {
                 events += try await apply(r, file: file, address: address, state: &state, at: mapper.state.lastTestTime)
-                let status = try await driver.client.channelStatus([address]).first?.status ?? .other("unknown")
+                // `inquire` first: rows recorded before the status was read are all downloaded below.
+                let status = try await driver.client.inquire([address]).first?.status ?? .other("unknown")
                 let page = try await driver.client.downloadRows(address, testID: state.testID ?? 0, after: mapper.state.lastSeqid,
                                                                 limit: Self.rowsPerCommit)
                 if let lost = contactLostAt {

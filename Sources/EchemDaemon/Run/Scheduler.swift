@@ -286,12 +286,27 @@ public actor Scheduler {
             }
             try? finalize(jobID, state: state, reason: "\(exitStatus): \(reason)")
             runner.cleanUp()
+            analyse(runner.runID)
             log("job \(short(jobID)) \(state.rawValue): \(exitStatus): \(reason)")
         }
         for ch in [runner.channelID] + (runner.potentiostatID.map { [$0] } ?? []) {
             hub.publish(Documents.channelState(ch, state: "idle", job: nil, run: nil, reason: "\(exitStatus): \(reason)"))
         }
         schedule()
+    }
+
+    /// CV peaks, scan-rate fits and EIS fits of an ended run, stored with it. On a thread of its
+    /// own (SQLite reads and fits block); a failure is logged and never touches the run.
+    private func analyse(_ runID: UUID) {
+        let store = self.store, log = self.log
+        Thread.detachNewThread {
+            do {
+                let kinds = try RunAnalyser.analyseAndStore(store: store, runID: runID)
+                log("run \(runID.uuidString.lowercased().prefix(8)): analysis stored (\(kinds.joined(separator: ", ")))")
+            } catch {
+                log("run \(runID.uuidString.lowercased().prefix(8)): no analysis stored: \(error)")
+            }
+        }
     }
 
     private func finalize(_ id: UUID, state: JobState, reason: String) throws {
