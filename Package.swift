@@ -23,6 +23,8 @@ let package = Package(
                        providers: [.apt(["libmodbus-dev"])]),
         .systemLibrary(name: "CUdev", pkgConfig: "libudev",
                        providers: [.apt(["libudev-dev"])]),
+        // zlib's raw inflate, for reading XLSX (zip) vendor exports (Debian: zlib1g-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "EchemCore"),
         .target(name: "EchemProtocol", dependencies: [
@@ -35,6 +37,8 @@ let package = Package(
         ]),
         .target(name: "EchemEngine", dependencies: ["EchemCore"]),
         .target(name: "EchemAnalysis", dependencies: ["EchemCore"]),
+        // Vendor exports (Neware BTSDA CSV, LANDdt CSV/XLSX) into a run in the store.
+        .target(name: "EchemImport", dependencies: ["EchemCore", "EchemStore", "CZlib"]),
         .target(name: "EchemDrivers", dependencies: ["EchemCore", "EchemTOML", "CModbus", "CUdev"]),
         // Simulators that speak real wire protocols over the cell model (a libmodbus server
         // publishing a device profile's register map).
@@ -58,7 +62,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "echemctl", dependencies: [
-            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis",
+            "EchemCore", "EchemProtocol", "EchemEngine", "EchemSim", "EchemStore", "EchemAnalysis", "EchemImport",
             "EchemDaemon", "EchemPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -76,7 +80,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: [
             "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol", "EchemAnalysis",
         ]),
-        .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers"]),
+        .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers", "EchemWireSim"]),
         .testTarget(name: "EchemWireSimTests", dependencies: ["EchemWireSim", "EchemDrivers", "EchemSim", "EchemCore"]),
         .testTarget(name: "EchemTOMLTests", dependencies: ["EchemTOML", "EchemCore"]),
         .testTarget(name: "EchemPlatformTests", dependencies: ["EchemPlatform"]),
@@ -88,6 +92,8 @@ let package = Package(
         .testTarget(name: "EchemAnalysisTests", dependencies: [
             "EchemAnalysis", "EchemSim", "EchemCore", "EchemEngine", "EchemStore", "EchemProtocol",
         ]),
+        .testTarget(name: "EchemImportTests", dependencies: ["EchemImport", "EchemStore", "EchemCore"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,7 +4,7 @@
 # systemd-socket-activate) and the Python packages used as independent oracles.
 set -euo pipefail
 need=()
-packages=(libmodbus-dev libudev-dev libsqlite3-dev pkg-config socat)
+packages=(libmodbus-dev libudev-dev libsqlite3-dev zlib1g-dev pkg-config socat)
 [ "${1:-}" = "--oracles" ] && packages+=(systemd)
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")

@@ -7,7 +7,7 @@ struct EchemCtl: AsyncParsableCommand {
         commandName: "echemctl",
         abstract: "Validate, explain and simulate echemd protocols; talk to the echemd daemon; export and summarise runs.",
         subcommands: [Validate.self, Explain.self, Simulate.self, Summary.self, GITT.self, Analyze.self, Export.self,
-                      Submit.self, QueueList.self, Status.self, Watch.self, Cancel.self, Pause.self, Resume.self,
+                      Import.self, Submit.self, QueueList.self, Status.self, Watch.self, Cancel.self, Pause.self, Resume.self,
                       Stop.self, Goto.self]
     )
 }

@@ -1,3 +1,4 @@
+import EchemWireSim
 import Foundation
 import Testing
 @testable import EchemDrivers
@@ -284,7 +285,7 @@ private enum Master {
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + sent, $0.count - sent) }
-            guard n > 0 else { throw PseudoTerminal.Failure(step: "write to master", code: errno) }
+            guard n > 0 else { throw MasterIOError(step: "write to master", code: errno) }
             sent += n
         }
     }
@@ -299,9 +300,16 @@ private enum Master {
             guard poll(&p, 1, ms) > 0 else { break }
             var buffer = [UInt8](repeating: 0, count: count - out.count)
             let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw PseudoTerminal.Failure(step: "read from master", code: errno) }
+            guard n > 0 else { throw MasterIOError(step: "read from master", code: errno) }
             out += buffer.prefix(n)
         }
         return out
     }
+}
+
+/// A failed read or write on the pty's master side, with errno.
+struct MasterIOError: Error, CustomStringConvertible {
+    var step: String
+    var code: Int32
+    var description: String { "\(step): \(String(cString: strerror(code)))" }
 }

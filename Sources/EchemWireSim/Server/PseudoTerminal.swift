@@ -5,12 +5,12 @@ import Glibc
 
 /// A pseudo-terminal pair standing in for a serial cable: the simulator keeps the master, a
 /// client opens `slavePath` (`/dev/pts/N`) like any tty. Made with posix_openpt, grantpt,
-/// unlockpt and ptsname_r, so no socat is needed.
-struct PseudoTerminal {
-    let master: Int32
-    let slavePath: String
+/// unlockpt and ptsname_r, so no socat is needed. Tests use it as the serial cable too.
+public struct PseudoTerminal: Sendable {
+    public let master: Int32
+    public let slavePath: String
 
-    init() throws(SimulatorError) {
+    public init() throws(SimulatorError) {
         let fd = PTY.openpt(O_RDWR | O_NOCTTY)
         guard fd >= 0 else { throw Self.failure("posix_openpt") }
         guard PTY.grant(fd) == 0 else { defer { close(fd) }; throw Self.failure("grantpt") }

@@ -1,4 +1,5 @@
 import CModbus
+import EchemWireSim
 import Foundation
 import Synchronization
 #if canImport(Glibc)

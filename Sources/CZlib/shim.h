@@ -1,0 +1,2 @@
+// zlib: raw inflate (windowBits -15) and crc32 for reading the zip container of XLSX workbooks.
+#include <zlib.h>
