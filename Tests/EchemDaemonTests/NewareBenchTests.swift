@@ -204,6 +204,9 @@ struct NewareBenchTests {
         try await waitUntil(20, "the job to run again") { try Self.jobs(c).first?["state"] as? String == "running" }
         #expect(try await client.channelStatus([address]).first?.status == .working)
 
+        // Paused again, then stopped while paused: the tester is already stopped, the run ends.
+        _ = try request(c, ["op": "pause", "target": "nw-3", "mode": "now"])
+        try await waitUntil(20, "the job to show paused again") { try Self.jobs(c).first?["state"] as? String == "paused" }
         _ = try request(c, ["op": "stop", "target": "nw-3", "reason": "test over"])
         try await waitUntil(30, "the job to end") { try Self.jobs(c).first?["state"] as? String == "done" }
         #expect(try await client.channelStatus([address]).first?.status == .stop, "the tester was stopped")

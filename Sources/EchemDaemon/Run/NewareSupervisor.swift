@@ -50,6 +50,9 @@ final class NewareSupervisor: JobExecution {
         var operatorPause: Bool = false
         /// Why echemd stopped the test, once it has.
         var stopReason: String?
+        /// `continue` was sent and the tester has not yet been seen running: a `stop` status
+        /// read meanwhile is the pause not yet lifted, not the end of the test.
+        var resumeSent: Bool = false
     }
 
     private struct Requests {
@@ -58,6 +61,15 @@ final class NewareSupervisor: JobExecution {
         var pause: PauseMode?
         var resume = false
         var gotoLabel: String?
+
+        /// Puts back requests that could not be sent; newer ones win.
+        mutating func merge(_ older: Requests) {
+            stop = stop ?? older.stop
+            interrupt = interrupt ?? older.interrupt
+            pause = pause ?? older.pause
+            resume = resume || older.resume
+            gotoLabel = gotoLabel ?? older.gotoLabel
+        }
     }
 
     static let driverName = "neware"
@@ -180,6 +192,7 @@ final class NewareSupervisor: JobExecution {
                                            message: "BTS Client answering again after \(Int(s.rounded())) s; rows downloaded since seqid \(mapper.state.lastSeqid + 1)"))
                     contactLostAt = nil
                 }
+                if status == .working || status == .pause { state.resumeSent = false }
                 var batch = MappedBatch(mapper.map(page.rows), kinds: kinds, open: state.openStep)
                 liveness.beat(job.id)
                 let ended = page.rows.count < Self.rowsPerCommit && Self.hasEnded(status, state: state)
@@ -283,39 +296,68 @@ final class NewareSupervisor: JobExecution {
         return state
     }
 
-    /// Sends what the operator asked for since the last poll.
+    /// Sends what the operator asked for since the last poll. A command the tester refuses is
+    /// logged as a run event and dropped; a lost connection puts the requests back for the next
+    /// poll (a command sent twice is refused the second time, which is harmless).
     private func apply(_ r: Requests, file: NewareStepFile, address: BTSChannelAddress, state: inout State,
                        at time: Double) async throws -> [RunEvent] {
         var events: [RunEvent] = []
         let client = driver.client
+        func note(_ message: String) { events.append(RunEvent(testTime: time, kind: "operator", message: message)) }
+        /// true when the tester answered ok; false (with an event) when it refused.
+        func send(_ command: String, _ op: () async throws(BTSError) -> [BTSChannelResult]) async throws -> Bool {
+            do {
+                try BTSClient.require(try await op(), command)
+                return true
+            } catch {
+                switch error {
+                case .refused, .deviceError:
+                    note("the tester refused \(command): \(error)")
+                    return false
+                default:
+                    requests.withLock { $0.merge(r) }
+                    throw error
+                }
+            }
+        }
         if let why = r.stop, state.stopReason == nil {
-            try BTSClient.require(try await client.stop([address]), "stop")
-            state.stopReason = why
-            events.append(RunEvent(testTime: time, kind: "operator", message: "stop sent to the tester: \(why)"))
+            // Already stopped by an operator pause: the stop only has to be recorded.
+            let stopped = state.operatorPause ? true
+                : try await send("stop", { () async throws(BTSError) in try await client.stop([address]) })
+            if stopped {
+                state.stopReason = why
+                state.operatorPause = false
+                note("stop sent to the tester: \(why)")
+            }
         }
         if let label = r.gotoLabel, state.stopReason == nil {
-            guard let step = file.map.newareStep(label: label) else {
-                events.append(RunEvent(testTime: time, kind: "operator", message: "goto \(label): no Neware step for this label"))
-                return events
+            if let step = file.map.newareStep(label: label) {
+                if try await send("goto", { () async throws(BTSError) in try await client.goto([address], step: step) }) {
+                    note("goto \(label) sent to the tester (Step_ID \(step))")
+                }
+            } else {
+                note("goto \(label): no Neware step for this label")
             }
-            try BTSClient.require(try await client.goto([address], step: step), "goto")
-            events.append(RunEvent(testTime: time, kind: "operator", message: "goto \(label) sent to the tester (Step_ID \(step))"))
         }
         if let mode = r.pause, state.stopReason == nil, !state.operatorPause {
             switch mode {
             case .now:
-                try BTSClient.require(try await client.stop([address]), "stop")
-                state.operatorPause = true
-                events.append(RunEvent(testTime: time, kind: "operator", message: "paused now (BTS stop; continue resumes the step)"))
+                if try await send("stop", { () async throws(BTSError) in try await client.stop([address]) }) {
+                    state.operatorPause = true
+                    note("paused now (BTS stop; continue resumes the step)")
+                }
             case .atStepEnd:
-                try BTSClient.require(try await client.setPause([address]), "setpause")
-                events.append(RunEvent(testTime: time, kind: "operator", message: "pause reserved at the end of the step (BTS setpause)"))
+                if try await send("setpause", { () async throws(BTSError) in try await client.setPause([address]) }) {
+                    note("pause reserved at the end of the step (BTS setpause)")
+                }
             }
         }
         if r.resume, state.stopReason == nil {
-            try BTSClient.require(try await client.resume([address]), "continue")
-            state.operatorPause = false
-            events.append(RunEvent(testTime: time, kind: "operator", message: "resumed (BTS continue)"))
+            if try await send("continue", { () async throws(BTSError) in try await client.resume([address]) }) {
+                state.operatorPause = false
+                state.resumeSent = true
+                note("resumed (BTS continue)")
+            }
         }
         return events
     }
@@ -325,7 +367,7 @@ final class NewareSupervisor: JobExecution {
     static func hasEnded(_ status: BTSWorkStatus, state: State) -> Bool {
         switch status {
         case .finish, .protect: return true
-        case .stop: return !state.operatorPause
+        case .stop: return !state.operatorPause && !state.resumeSent
         default: return false
         }
     }
