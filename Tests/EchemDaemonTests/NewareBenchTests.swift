@@ -163,13 +163,14 @@ struct NewareBenchTests {
         #expect(try Self.jobs(c).isEmpty, "nothing queued")
     }
 
-    @Test("SIGKILL echemd mid-test: the tester runs on; restarted, echemd re-attaches and backfills every seqid; pause, resume and stop reach the tester")
+    @Test("SIGKILL echemd mid-test: the tester runs on; restarted, echemd re-attaches and backfills every seqid; pause, resume, goto and stop reach the tester")
     func crashReattachAndControls() async throws {
-        // 2000× real time: the five cycles take about 90 s of wall time on the tester.
+        // 2000× real time: an hour of test time is 1.8 s of wall time on the tester.
         let (sim, daemon, state) = try await Self.startBench("neware-crash", speed: ["--speed", "2000"])
         defer { sim.stop() }
         let first = try daemon.connect()
-        let reply = try request(first, ["op": "submit", "protocol": try Self.protocolText(), "filename": "1-1.yaml",
+        // 30 1C cycles, so the test is still running after the goto into them below.
+        let reply = try request(first, ["op": "submit", "protocol": try Self.protocolText(longCycles: 30), "filename": "1-1.yaml",
                                     "target": ["channel": "nw-3"]])
         #expect(reply["ok"] as? Bool == true, "\(reply)")
         try await waitUntil(30, "the first rows in the store") { (storeLastSeq(daemon.storePath)?.1 ?? -1) > 100 }
@@ -204,6 +205,15 @@ struct NewareBenchTests {
         try await waitUntil(20, "the job to run again") { try Self.jobs(c).first?["state"] as? String == "running" }
         #expect(try await client.channelStatus([address]).first?.status == .working)
 
+        // goto a label: the tester jumps to the 1C loop's first step (a 1C discharge: 1.131 mg S
+        // × 1675 mAh/g = 1.894 mA), from the 0.1C activation it was in.
+        let jumpFrom = storeLastSeq(again.storePath)?.1 ?? 0
+        _ = try request(c, ["op": "goto", "target": "nw-3", "label": "cycling_1C"])
+        try await waitUntil(30, "1C current after the goto") {
+            let store = try RunStore(path: again.storePath)
+            return try store.samples(runID: runID, fromSeq: jumpFrom + 1, limit: 100_000).contains { abs($0.amperes + 1.894e-3) < 0.02e-3 }
+        }
+
         // Paused again, then stopped while paused: the tester is already stopped, the run ends.
         _ = try request(c, ["op": "pause", "target": "nw-3", "mode": "now"])
         try await waitUntil(20, "the job to show paused again") { try Self.jobs(c).first?["state"] as? String == "paused" }
@@ -220,6 +230,7 @@ struct NewareBenchTests {
         let events = try store.events(runID: runID).map(\.message)
         #expect(events.contains { $0.contains("re-attached to test") }, "\(events)")
         #expect(events.contains { $0.contains("paused now") } && events.contains { $0.contains("resumed") })
+        #expect(events.contains { $0.contains("goto cycling_1C sent to the tester") }, "\(events)")
         let run = try store.run(id: runID)
         #expect(run.status == .stopped && run.reason?.contains("test over") == true, "\(run.status) \(run.reason ?? "")")
     }
