@@ -234,4 +234,29 @@ struct NewareBenchTests {
         let run = try store.run(id: runID)
         #expect(run.status == .stopped && run.reason?.contains("test over") == true, "\(run.status) \(run.reason ?? "")")
     }
+
+    @Test("a step-time limit, which a step file cannot carry, is enforced by echemd: the tester is stopped and the run is a safety stop")
+    func stepTimeLimitEnforced() async throws {
+        // 2000× real time; the 0.1C formation discharge would take about 9 h, the limit is 2 h.
+        let (sim, daemon, _) = try await Self.startBench("neware-steptime", speed: ["--speed", "2000"])
+        defer { daemon.kill(SIGKILL); sim.stop() }
+        let c = try daemon.connect()
+        let text = try Self.protocolText().replacingOccurrences(of: "step_time: 30 h", with: "step_time: 2 h")
+        let reply = try request(c, ["op": "submit", "protocol": text, "filename": "1-1-2h.yaml", "target": ["channel": "nw-3"]])
+        #expect(reply["ok"] as? Bool == true, "\(reply)")
+        try await waitUntil(60, "the job to end") { ["done", "failed"].contains(try Self.jobs(c).first?["state"] as? String ?? "") }
+
+        let (client, address) = try Self.btsClient(sim)
+        #expect(try await client.channelStatus([address]).first?.status == .stop, "the tester was stopped")
+        await client.close()
+        let store = try RunStore(path: daemon.storePath)
+        let (runID, _) = try #require(storeLastSeq(daemon.storePath))
+        let run = try store.run(id: runID)
+        #expect(run.status == .safetyStop && run.reason?.contains("step-time limit") == true, "\(run.status): \(run.reason ?? "")")
+        let first = try #require(try store.steps(runID: runID).first)
+        let ran = (first.endTestTime ?? 0) - first.startTestTime
+        // Stopped after the limit, within one poll (5 s of wall time = 10 000 s here), long before 1.7 V.
+        #expect(ran > 2 * 3600 && ran < 2 * 3600 + 10_500, "the first step ran \(ran) s")
+        #expect(try store.steps(runID: runID).count == 1, "no second step started")
+    }
 }

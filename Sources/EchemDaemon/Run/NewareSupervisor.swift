@@ -53,6 +53,8 @@ final class NewareSupervisor: JobExecution {
         /// `continue` was sent and the tester has not yet been seen running: a `stop` status
         /// read meanwhile is the pause not yet lifted, not the end of the test.
         var resumeSent: Bool = false
+        /// echemd stopped the test for a safety rule the step file cannot carry.
+        var safetyStop: Bool = false
     }
 
     private struct Requests {
@@ -169,6 +171,7 @@ final class NewareSupervisor: JobExecution {
         }
         var mapper = NewareRowMapper(map: file.map, state: state.mapper, timeZone: zone)
         let kinds = Self.stepKinds(run.program)
+        let stepLimits = Self.stepTimeLimits(run.program)
         var pausedShown = state.operatorPause
         var contactLostAt: ContinuousClock.Instant?
 
@@ -208,7 +211,22 @@ final class NewareSupervisor: JobExecution {
                 try await commit(batch, state: state, events: events + batch.notes.map {
                     RunEvent(testTime: mapper.state.lastTestTime, kind: "supervisor", message: $0)
                 })
-                if ended { return try await finish(status, state: state, mapper: mapper) }
+                if ended {
+                    if status == .protect, run.program.safety.action == .stop {
+                        // `protect` can be continued at the BTS Client; the program asks for a stop.
+                        _ = try? await driver.client.stop([address])
+                    }
+                    return try await finish(status, state: state, mapper: mapper)
+                }
+                if let why = Self.stepTimeBreach(state, limits: stepLimits, kinds: kinds, now: mapper.state.lastTestTime) {
+                    // The step file cannot carry a step-time limit: echemd enforces it, within one poll.
+                    try BTSClient.require(try await driver.client.stop([address]), "stop")
+                    state.stopReason = why
+                    state.safetyStop = true
+                    try await commit(MappedBatch(), state: state, events: [RunEvent(testTime: mapper.state.lastTestTime,
+                                                                                     kind: "safety", message: why)])
+                    continue
+                }
                 let paused = state.operatorPause || status == .pause
                 if paused != pausedShown {
                     pausedShown = paused
@@ -393,7 +411,8 @@ final class NewareSupervisor: JobExecution {
         switch status {
         case .finish: (runStatus, reason) = (.completed, "the tester finished the step file")
         case .protect: (runStatus, reason) = (.safetyStop, "the tester's protection stopped the test (Neware status protect)")
-        default: (runStatus, reason) = (.stopped, state.stopReason ?? "stopped at the BTS Client, not through echemd")
+        default: (runStatus, reason) = (state.safetyStop ? .safetyStop : .stopped,
+                                        state.stopReason ?? "stopped at the BTS Client, not through echemd")
         }
         let t = mapper.state.lastTestTime
         try await store.finish(runID: run.id, status: runStatus, reason: reason, testTime: t)
@@ -418,6 +437,26 @@ final class NewareSupervisor: JobExecution {
                                                chargeOverDischarge: JobRunner.cycleStartsWithDischarge(run.program)))
         }
         for e in events { hub.publish(Documents.runEvent(e, run: run.id, channel: channelID)) }
+    }
+
+    /// Program step id → its step-time limit (its own, else the program's).
+    static func stepTimeLimits(_ program: StepProgram) -> [Int: Double] {
+        var limits: [Int: Double] = [:]
+        for list in [program.instructions] + program.subroutines {
+            for ins in list {
+                if case .step(let s) = ins, let t = s.limits?.maxStepSeconds ?? program.safety.maxStepSeconds { limits[s.id] = t }
+            }
+        }
+        return limits
+    }
+
+    /// Why the step in progress has to be stopped for running too long, or nil.
+    static func stepTimeBreach(_ state: State, limits: [Int: Double], kinds: [Int: ControlKind], now: Double) -> String? {
+        guard state.stopReason == nil, !state.operatorPause, let open = state.openStep,
+              kinds[open.stepID] != .operatorPause, let limit = limits[open.stepID] else { return nil }
+        let ran = now - open.startTestTime
+        guard ran > limit else { return nil }
+        return "safety: step \(open.stepID)\(open.label.map { " '\($0)'" } ?? "") ran \(SIFormat.duration(ran)), above its step-time limit \(SIFormat.duration(limit)); stopped by echemd (a step file cannot carry this limit)"
     }
 
     /// Program step id → what kind of step it is (for step records).
