@@ -7,5 +7,5 @@ struct EchemSimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "echem-sim",
         abstract: "Simulated instruments that speak real wire protocols, backed by echemd's cell model.",
-        subcommands: [ModbusCommand.self, NewareCommand.self, MethodSCRIPTCommand.self])
+        subcommands: [ModbusCommand.self, NewareCommand.self, MethodSCRIPTCommand.self, PairCommand.self])
 }

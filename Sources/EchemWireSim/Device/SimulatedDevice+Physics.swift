@@ -21,11 +21,11 @@ extension SimulatedDevice {
     /// bursting to catch up, and the shortfall is logged once.
     private func runPaced(speed: Double, samplePeriod: Double, log: (@Sendable (String) -> Void)?) async {
         var wallAnchor = ContinuousClock.now
-        var cellAnchor = channel.time
+        var cellAnchor = terminals.time
         var warned = false
         while !Task.isCancelled {
             await step()
-            let due = wallAnchor + .seconds((channel.time - cellAnchor) / speed)
+            let due = wallAnchor + .seconds((terminals.time - cellAnchor) / speed)
             let now = ContinuousClock.now
             if due < now - .seconds(max(0.5, 4 * samplePeriod / speed)) {
                 if !warned {
@@ -33,7 +33,7 @@ extension SimulatedDevice {
                     warned = true
                 }
                 wallAnchor = now
-                cellAnchor = channel.time
+                cellAnchor = terminals.time
             } else if due > now + .milliseconds(1) {
                 do { try await Task.sleep(until: due, clock: .continuous) } catch { return }
             }

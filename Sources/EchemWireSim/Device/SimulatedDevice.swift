@@ -6,7 +6,7 @@ import EchemSim
 import Synchronization
 
 /// One simulated instrument (one unit id): its register image, what its client has set, and the
-/// cell model behind its terminals.
+/// cell model behind its terminals (its own, or one shared with another instrument).
 ///
 /// Two parties touch it: the server thread (`serve`, for every request) and the physics loop
 /// (`step`). The image, controls and last reading live under one lock; libmodbus answers from
@@ -15,7 +15,7 @@ final class SimulatedDevice: Sendable {
     let unit: Int
     let map: DeviceMap
     let regulator: Regulator
-    let channel: SimulatedChannel
+    let terminals: any DeviceTerminals
     let lockstep: Bool
     private let core: Mutex<Core>
     private let log: (@Sendable (String) -> Void)?
@@ -33,6 +33,7 @@ final class SimulatedDevice: Sendable {
 
     init(unit: Int, profile: DeviceProfile, ratings: DeviceRatings, presets: [String: RegisterPreset],
          cell: SimulatedCell, samplePeriod: Double, noise: SimulatedChannel.Noise, lockstep: Bool,
+         terminals shared: (any DeviceTerminals)? = nil,
          log: (@Sendable (String) -> Void)?) throws(SimulatorError) {
         self.unit = unit
         self.lockstep = lockstep
@@ -43,10 +44,14 @@ final class SimulatedDevice: Sendable {
         regulator = Regulator(kind: profile.device.kind, ratings: ratings,
                               loadCurrentRole: profile.register(.setSinkCurrent) != nil ? .setSinkCurrent : .setCurrent)
         try Self.fillIdentity(profile, map, unit: unit, ratings: ratings, presets: presets, image)
-        channel = try Self.makeChannel(cell, ratings: ratings, samplePeriod: samplePeriod, noise: noise)
+        if let shared {
+            terminals = shared
+        } else {
+            terminals = try Self.makeChannel(cell, ratings: ratings, samplePeriod: samplePeriod, noise: noise)
+        }
         var c = Core(image: image)
         c.controls.decodeSetpoints(from: image, map)
-        let rest = ChannelReading(time: channel.time, volts: channel.state().cell.openCircuitVoltage(), amperes: 0)
+        let rest = ChannelReading(time: terminals.time, volts: terminals.openCircuitVoltage(), amperes: 0)
         Self.publish(rest, &c, map)
         core = Mutex(c)
         (stepStream, stepRequests) = AsyncStream.makeStream(of: DispatchSemaphore.self)
@@ -64,9 +69,9 @@ final class SimulatedDevice: Sendable {
             return
         }
         if lockstep, polls(pdu) { stepAndWait() }
-        core.withLock { c in
+        let switched = core.withLock { c -> Bool? in
             answer(c.image.mapping)
-            guard pdu.write != nil else { return }
+            guard pdu.write != nil else { return nil }
             let wasOn = c.controls.output
             c.controls.applyWrite(pdu, image: c.image, map)
             Self.publishSwitches(&c, map)
@@ -75,6 +80,16 @@ final class SimulatedDevice: Sendable {
             if wasOn && !c.controls.output, let last = c.last {
                 Self.publish(ChannelReading(time: last.time, volts: last.volts, amperes: 0), &c, map)
             }
+            return wasOn == c.controls.output ? nil : c.controls.output
+        }
+        // Outside the lock: a shared cell takes its own lock, and may refuse "on".
+        if let on = switched, let why = terminals.outputSwitched(on: on) {
+            core.withLock { c in
+                c.controls.output = false
+                c.controls.tripped = "interlock: \(why)"
+                Self.publishSwitches(&c, map)
+            }
+            log?("unit \(unit): output on refused, output off: \(why)")
         }
     }
 
@@ -120,19 +135,19 @@ final class SimulatedDevice: Sendable {
     /// sample period, and the measured registers show the result.
     func step() async {
         let (controls, lastVolts, applied) = core.withLock { ($0.controls, $0.last?.volts, $0.applied) }
-        let v0 = channel.state().cell.openCircuitVoltage()
+        let v0 = terminals.openCircuitVoltage()
         var setpoint = regulator.setpoint(controls, openCircuitVolts: v0, terminalVolts: lastVolts ?? v0)
         if setpoint != applied {
             do {
-                try await channel.apply(setpoint)
+                try await terminals.apply(setpoint)
             } catch {
                 log?("unit \(unit): the cell model refused \(setpoint): \(error); output off")
                 setpoint = .off
-                try? await channel.apply(.off)
+                try? await terminals.apply(.off)
             }
         }
         let reading: ChannelReading
-        do { reading = try await channel.nextReading() } catch {
+        do { reading = try await terminals.nextReading() } catch {
             log?("unit \(unit): cell model: \(error)")
             return
         }
@@ -148,13 +163,19 @@ final class SimulatedDevice: Sendable {
             Self.publish(ChannelReading(time: reading.time, volts: reading.volts, amperes: 0), &c, map)
             return why
         }
-        if let trip { log?("unit \(unit): protection tripped, output off: \(trip)") }
+        if let trip {
+            _ = terminals.outputSwitched(on: false)
+            log?("unit \(unit): protection tripped, output off: \(trip)")
+        }
     }
 
     /// Ends the lockstep loop (`for await` over `stepStream`).
     func finishSteps() { stepRequests.finish() }
 
     // MARK: - State for tests and the daemon
+
+    /// The unit's own cell model (nil when its terminals are wired to a shared cell).
+    var channel: SimulatedChannel? { terminals as? SimulatedChannel }
 
     var controls: DeviceControls { core.withLock { $0.controls } }
     var applied: Setpoint { core.withLock { $0.applied } }

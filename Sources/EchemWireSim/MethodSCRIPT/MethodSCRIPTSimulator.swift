@@ -97,7 +97,12 @@ public final class MethodSCRIPTSimulator: Sendable {
     /// The pty's slave side: what a client opens.
     public let path: String
     let pty: PseudoTerminal
+    /// Lockstep only: the simulator's own descriptor on the slave side, opened before any client
+    /// (so a client's TIOCEXCL does not shut it out), to ask how much the client has not read yet.
+    let readBack: Int32
     let shared: Mutex<Shared>
+    /// A cell shared with another instrument, instead of `Shared.electrode`.
+    let leads: (any PotentiostatLeads)?
     private let thread = ServerThread()
     private let closed = Atomic<Bool>(false)
 
@@ -107,7 +112,13 @@ public final class MethodSCRIPTSimulator: Sendable {
         var lastScript: [String] = []
     }
 
-    public init(_ configuration: Configuration) throws(SimulatorError) {
+    public convenience init(_ configuration: Configuration) throws(SimulatorError) {
+        try self.init(configuration, leads: nil)
+    }
+
+    /// `leads`: a cell shared with another instrument (`echem-sim pair`); the configuration's
+    /// cell is then not used.
+    init(_ configuration: Configuration, leads: (any PotentiostatLeads)?) throws(SimulatorError) {
         if case .realTime(let speed) = configuration.clock, !(speed > 0 && speed.isFinite) {
             throw SimulatorError("the speed must be > 0 (1 = real time)")
         }
@@ -117,7 +128,9 @@ public final class MethodSCRIPTSimulator: Sendable {
         }
         pty = try PseudoTerminal()
         path = pty.slavePath
+        readBack = configuration.clock == .lockstep ? open(pty.slavePath, O_RDWR | O_NOCTTY | O_NONBLOCK) : -1
         shared = Mutex(Shared(electrode: electrode))
+        self.leads = leads
         self.configuration = configuration
         if let link = configuration.link {
             if let type = try? FileManager.default.attributesOfItem(atPath: link)[.type] as? FileAttributeType,
@@ -127,6 +140,7 @@ public final class MethodSCRIPTSimulator: Sendable {
             guard symlink(pty.slavePath, link) == 0 else {
                 let why = String(cString: strerror(errno))
                 close(pty.master)
+                if readBack >= 0 { close(readBack) }
                 throw SimulatorError("--link \(link): \(why)")
             }
         }
@@ -151,10 +165,11 @@ public final class MethodSCRIPTSimulator: Sendable {
             try? FileManager.default.removeItem(atPath: link)
         }
         close(pty.master)
+        if readBack >= 0 { close(readBack) }
     }
 
     /// The cell as it is now.
-    public var electrode: SimulatedElectrode { shared.withLock { $0.electrode } }
+    public var electrode: SimulatedElectrode { leads?.electrode ?? shared.withLock { $0.electrode } }
 
     public var counters: Counters { shared.withLock { $0.counters } }
 
@@ -163,7 +178,7 @@ public final class MethodSCRIPTSimulator: Sendable {
 
     /// The small-signal impedance of the cell now (the analytic path), nil without a closed form.
     public func analyticImpedance(hertz: Double, dcAmperes: Double = 0) -> Complex? {
-        shared.withLock { $0.electrode.analyticImpedance(hertz: hertz, dcAmperes: dcAmperes) }
+        electrode.analyticImpedance(hertz: hertz, dcAmperes: dcAmperes)
     }
 
     /// The `t` reply: two lines, the first naming the device type by its prefix.

@@ -22,6 +22,11 @@ protocol ScriptHost: AnyObject {
     func elapse(_ seconds: Double) throws(ScriptInterrupt)
     /// Runs physics on the cell.
     func withElectrode<T>(_ body: (inout SimulatedElectrode) -> T) -> T
+    /// The cell off for `seconds`; returns the potential on the leads. (On a cell shared with
+    /// another instrument that drives it, this only measures.)
+    func openCircuit(seconds: Double) -> Double
+    /// `cell_on`/`cell_off`; false when the cell cannot be switched on (another instrument drives it).
+    func switchCell(on: Bool) -> Bool
 }
 
 /// Runs a parsed script against a `ScriptHost`, writing the exact reply lines: `M`/`*` around
@@ -39,9 +44,15 @@ final class ScriptInterpreter {
 
     enum Flow { case normal, broke }
 
+    /// `!0032`: the cell was overloaded critically; the measurement stopped to protect the device.
+    static let cellDrivenElsewhere = MethodSCRIPTErrorCode(0x0032)
+
     let host: ScriptHost
     private var variables: [String: Variable] = [:]
-    private var cellOn = false
+    /// The host hears of every switch off, however the script ends (`run` switches it off last).
+    private var cellOn = false {
+        didSet { if oldValue && !cellOn { _ = host.switchCell(on: false) } }
+    }
     private var pgstatMode = 2
     private var setVolts = 0.0
     private var setAmperes = 0.0
@@ -55,6 +66,7 @@ final class ScriptInterpreter {
 
     /// Runs to the end (or abort, or error) and writes every reply line. Throws only `.stopped`.
     func run(_ script: ParsedScript) throws(ScriptInterrupt) {
+        defer { cellOn = false }
         do {
             _ = try execute(script.main)
             _ = try execute(script.finished)
@@ -142,7 +154,10 @@ final class ScriptInterpreter {
             variables[name] = v
         case .setting(let name, _, let operands):
             try setting(name, operands)
-        case .cellOn: cellOn = true
+        case .cellOn:
+            // A cell another instrument drives: the potentiostat sees a critical overload at once.
+            guard cellOn || host.switchCell(on: true) else { throw fault(Self.cellDrivenElsewhere) }
+            cellOn = true
         case .cellOff: cellOn = false
         case .timerStart: timerZero = host.withElectrode { $0.seconds }
         case .timerGet(let name):
@@ -202,10 +217,13 @@ final class ScriptInterpreter {
         var left = seconds
         while left > 0 {
             let h = min(left, 10)
+            if !cellOn {
+                _ = host.openCircuit(seconds: h)
+                left -= h
+                continue
+            }
             host.withElectrode { e in
-                if !cellOn {
-                    _ = e.openCircuit(dt: h)
-                } else if pgstatMode == host.profile.galvanostaticMode {
+                if pgstatMode == host.profile.galvanostaticMode {
                     _ = e.galvanostatic(amperes: setAmperes, dt: h, minVolts: host.profile.minVolts, maxVolts: host.profile.maxVolts)
                 } else {
                     _ = e.potentiostatic(volts: setVolts, dt: h, maxAbsCurrent: host.profile.maxAbsCurrent)
@@ -260,7 +278,7 @@ final class ScriptInterpreter {
             setAmperes = a[0]
         case .ocp:
             try timed(interval: a[0], run: a[1]) { dt in
-                let v = self.host.withElectrode { $0.openCircuit(dt: dt) }
+                let v = self.host.openCircuit(seconds: dt)
                 self.setOutput(m.outputs[0], v, .potential, status: [])
                 return try self.execute(body)
             }

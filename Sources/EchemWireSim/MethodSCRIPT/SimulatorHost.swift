@@ -38,7 +38,17 @@ final class SimulatorHost: ScriptHost, @unchecked Sendable {
     var impedance: MethodSCRIPTSimulator.ImpedanceMethod { simulator.configuration.impedance }
 
     func withElectrode<T>(_ body: (inout SimulatedElectrode) -> T) -> T {
-        simulator.shared.withLock { body(&$0.electrode) }
+        if let leads = simulator.leads { return leads.withElectrode(body) }
+        return simulator.shared.withLock { body(&$0.electrode) }
+    }
+
+    func openCircuit(seconds: Double) -> Double {
+        if let leads = simulator.leads { return leads.openCircuit(seconds: seconds) }
+        return withElectrode { $0.openCircuit(dt: seconds) }
+    }
+
+    func switchCell(on: Bool) -> Bool {
+        simulator.leads?.switchCell(on: on) ?? true
     }
 
     private func log(_ text: String) { simulator.configuration.log?(text) }
@@ -125,7 +135,7 @@ final class SimulatorHost: ScriptHost, @unchecked Sendable {
         anchorClock = clockTime
         guard case .realTime(let speed) = simulator.configuration.clock else { return }
         let idle = (ContinuousClock.now - idleSince) / .seconds(1) * speed
-        if idle > 1e-3 { withElectrode { _ = $0.openCircuit(dt: idle) } }
+        if idle > 1e-3 { _ = openCircuit(seconds: idle) }
     }
 
     // MARK: - ScriptHost
@@ -160,7 +170,7 @@ final class SimulatorHost: ScriptHost, @unchecked Sendable {
     func elapse(_ seconds: Double) throws(ScriptInterrupt) {
         clockTime += seconds
         guard case .realTime(let speed) = simulator.configuration.clock else {
-            try waitForInput(until: .now)
+            try waitUntilClientHasRead()
             return
         }
         let now = ContinuousClock.now
@@ -172,6 +182,38 @@ final class SimulatorHost: ScriptHost, @unchecked Sendable {
             due = now
         }
         try waitForInput(until: due)
+    }
+
+    /// Lockstep: cell time moves on only once the client has read every line sent so far, so the
+    /// cell is at most the one sample ahead of what the client has seen that a real instrument is
+    /// while its host reacts. (A pty buffers about 20 KB, some 400 packages: without this wait a
+    /// constant-current step runs that far past the cut-off the client is watching for, and even
+    /// two samples take a Li2S cell at the end of its charge 0.3 V past it.) Waits back off to
+    /// 20 ms, watching for `Z`.
+    private func waitUntilClientHasRead() throws(ScriptInterrupt) {
+        var pause: UInt32 = 20
+        while unreadByClient() > 0 {
+            guard !stopping() else { throw .stopped }
+            var p = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            if pause < 1000 { usleep(pause) }
+            if poll(&p, 1, Int32(pause / 1000)) > 0 && p[0].revents & Int16(POLLIN) != 0 { drainInput() }
+            try checkAbort()
+            pause = min(2 * pause, 20_000)
+        }
+        try waitForInput(until: .now)
+    }
+
+    /// Bytes on the slave side the client has not read (0 without the lockstep descriptor). The
+    /// kernel hands what the master wrote to the slave's queue a moment later, on a worker; a poll
+    /// of the slave hands it over now (n_tty does when it finds no input), so FIONREAD then counts
+    /// everything sent. (Without it, 4 in 10 fresh lines read as already gone.)
+    private func unreadByClient() -> Int32 {
+        let readBack = simulator.readBack
+        guard readBack >= 0 else { return 0 }
+        var p = [pollfd(fd: readBack, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&p, 1, 0)
+        var n: Int32 = 0
+        return ioctl(readBack, UInt(FIONREAD), &n) == 0 ? n : 0
     }
 
     /// Reads what the host sends until `deadline`, acting on `Z`.

@@ -40,8 +40,17 @@ public final class ModbusDeviceSimulator: Sendable {
         case rtu(RTUServer)
     }
 
-    public init(_ configuration: Configuration) throws(SimulatorError) {
+    public convenience init(_ configuration: Configuration) throws(SimulatorError) {
+        try self.init(configuration, terminals: nil)
+    }
+
+    /// `terminals`: a cell shared with another instrument (`echem-sim pair`), wired to the one unit
+    /// instead of a cell of its own.
+    init(_ configuration: Configuration, terminals: (any DeviceTerminals)?) throws(SimulatorError) {
         let c = configuration
+        if terminals != nil, c.units.count != 1 {
+            throw SimulatorError("units: a shared cell is wired to exactly one unit")
+        }
         guard !c.units.isEmpty, Set(c.units).count == c.units.count else {
             throw SimulatorError("units: give one or more distinct unit ids")
         }
@@ -66,7 +75,7 @@ public final class ModbusDeviceSimulator: Sendable {
         for u in c.units {
             devices[u] = try SimulatedDevice(unit: u, profile: c.profile, ratings: ratings, presets: c.presets, cell: c.cell,
                                              samplePeriod: c.samplePeriod, noise: c.noise,
-                                             lockstep: c.clock == .lockstep, log: c.log)
+                                             lockstep: c.clock == .lockstep, terminals: terminals, log: c.log)
         }
         let counters = CounterBox()
         let handler = try RequestHandler(devices: devices, counters: counters, faults: c.faults, isRTU: isRTU, log: c.log)
