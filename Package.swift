@@ -81,11 +81,13 @@ let package = Package(
             "EchemEngine", "EchemCore", "EchemSim", "EchemStore", "EchemProtocol", "EchemAnalysis",
         ]),
         .testTarget(name: "EchemDriversTests", dependencies: ["EchemDrivers", "EchemWireSim"]),
-        .testTarget(name: "EchemWireSimTests", dependencies: ["EchemWireSim", "EchemDrivers", "EchemSim", "EchemCore"]),
+        // Test helpers shared by the test targets that start real processes (echem-sim, echemd).
+        .target(name: "EchemTestSupport", path: "Tests/EchemTestSupport"),
+        .testTarget(name: "EchemWireSimTests", dependencies: ["EchemWireSim", "EchemDrivers", "EchemSim", "EchemCore", "EchemTestSupport"]),
         .testTarget(name: "EchemTOMLTests", dependencies: ["EchemTOML", "EchemCore"]),
         .testTarget(name: "EchemPlatformTests", dependencies: ["EchemPlatform"]),
         .testTarget(name: "EchemDaemonTests", dependencies: [
-            "EchemDaemon", "EchemCore", "EchemStore", "EchemPlatform", "EchemProtocol", "EchemDrivers",
+            "EchemDaemon", "EchemCore", "EchemStore", "EchemPlatform", "EchemProtocol", "EchemDrivers", "EchemTestSupport",
         ]),
         .testTarget(name: "EchemNewareTests", dependencies: ["EchemDrivers", "EchemWireSim", "EchemSim", "EchemCore", "EchemProtocol"]),
         .testTarget(name: "EchemMethodSCRIPTTests", dependencies: ["EchemDrivers", "EchemWireSim", "EchemSim", "EchemCore"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EchemPlatform
 import Foundation
 import EchemCore
 import EchemSim
@@ -47,9 +48,7 @@ struct SimSnapshotFile: Sendable {
     func save(_ channel: any Channel) {
         guard let sim = channel as? SimulatedChannel,
               let data = try? JSONEncoder().encode(sim.snapshot()) else { return }
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: data) else { return }
-        _ = rename(tmp, path) // atomic: a crash leaves the old or the new state, never half of one
+        AtomicFile.write(data, to: path)
     }
 
     func load() -> SimulatedChannel? {

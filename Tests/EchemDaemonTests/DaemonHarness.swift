@@ -1,15 +1,13 @@
 import EchemPlatform
+import EchemTestSupport
 import EchemStore
 import Foundation
 
 /// The repository root (tests read `protocols/`).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+let repositoryRoot = TestPaths.repository
 
 /// A built executable beside the test bundle (`swift build --build-tests` builds them all).
-func builtExecutable(_ name: String) -> String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
-}
+func builtExecutable(_ name: String) -> String { TestPaths.builtExecutable(name) }
 
 func temporaryDirectory(_ tag: String) -> String {
     let path = "/tmp/echemd-test-\(tag)-\(UUID().uuidString.prefix(8))"

@@ -2,6 +2,7 @@ import EchemCore
 import EchemDrivers
 import EchemPlatform
 import EchemStore
+import EchemTestSupport
 import Foundation
 import Testing
 

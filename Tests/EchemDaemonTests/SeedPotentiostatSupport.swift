@@ -1,5 +1,6 @@
 import EchemCore
 import EchemStore
+import EchemTestSupport
 import Foundation
 import Testing
 

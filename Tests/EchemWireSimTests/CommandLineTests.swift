@@ -1,5 +1,6 @@
 import EchemDrivers
 import EchemWireSim
+import EchemTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 struct CommandLineTests {
     @Test("TCP on port 0: the ready line names the port; the nominal registers carry the flags; SIGTERM stops it")
     func tcpReadyLine() async throws {
-        let sim = try SimulatorProcess(["modbus", "--profile", "drivers/ea-psb-10000.toml", "--tcp", "127.0.0.1:0",
+        let sim = try SimulatorProcess.launched(["modbus", "--profile", "drivers/ea-psb-10000.toml", "--tcp", "127.0.0.1:0",
                                         "--nominal-voltage", "60V", "--nominal-current", "40A", "--speed", "max",
                                         "--set", "serial_number=SN-0042"])
         let line = try #require(await sim.readyLine())
@@ -36,7 +37,7 @@ struct CommandLineTests {
     @Test("--pty --link: the ready line names the slave, the link points at it, unit 5 answers, SIGTERM removes the link")
     func ptyWithLink() async throws {
         let link = "/tmp/echem-sim-test-\(UUID().uuidString.prefix(8))"
-        let sim = try SimulatorProcess(["modbus", "--profile", "drivers/maynuo-m97.toml", "--pty", "--link", link,
+        let sim = try SimulatorProcess.launched(["modbus", "--profile", "drivers/maynuo-m97.toml", "--pty", "--link", link,
                                         "--unit", "5", "--speed", "max"])
         let line = try #require(await sim.readyLine())
         let fields = line.split(separator: " ").map(String.init)
@@ -64,7 +65,7 @@ struct CommandLineTests {
         let path = "/tmp/echem-sim-broken-\(UUID().uuidString.prefix(8)).toml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let sim = try SimulatorProcess(["modbus", "--profile", path, "--tcp", "127.0.0.1:0"])
+        let sim = try SimulatorProcess.launched(["modbus", "--profile", path, "--tcp", "127.0.0.1:0"])
         #expect(await sim.readyLine() == nil)
         let (status, stderr) = await sim.finish()
         #expect(status == 78)
@@ -74,7 +75,7 @@ struct CommandLineTests {
 
     @Test("RTU unit 0 is refused with the reason (usage error)")
     func unitZeroOnRTU() async throws {
-        let sim = try SimulatorProcess(["modbus", "--profile", "drivers/ea-psb-10000.toml", "--pty", "--unit", "0"])
+        let sim = try SimulatorProcess.launched(["modbus", "--profile", "drivers/ea-psb-10000.toml", "--pty", "--unit", "0"])
         #expect(await sim.readyLine() == nil)
         let (status, stderr) = await sim.finish()
         #expect(status == 64)

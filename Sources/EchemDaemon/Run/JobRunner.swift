@@ -1,5 +1,6 @@
 import EchemCore
 import EchemEngine
+import EchemPlatform
 import EchemStore
 import Foundation
 import Synchronization
@@ -68,7 +69,7 @@ final class JobRunner: Sendable {
                 pending.withLock { $0.append(Documents.stepEnd(s, run: runID, channel: channel)) }
             case .committed(let samples):
                 // After the commit and before the engine moves on: the cell's state matches the checkpoint.
-                if let data = driver.snapshot(device) { SnapshotFile.write(data, to: snapshotPath) }
+                if let data = driver.snapshot(device) { AtomicFile.write(data, to: snapshotPath) }
                 liveness.beat(jobID)
                 hub.publish(.samples(SamplePage(run: runID, channel: channel, samples: samples, backfill: false)))
                 release()
@@ -108,15 +109,4 @@ final class JobRunner: Sendable {
         }
         return false
     }
-}
-
-/// Atomic small-file writes: a crash leaves the old or the new content, never half of one.
-enum SnapshotFile {
-    static func write(_ data: Data, to path: String) {
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: data) else { return }
-        _ = rename(tmp, path)
-    }
-
-    static func read(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 }

@@ -1,5 +1,6 @@
 import EchemCore
 import EchemEngine
+import EchemPlatform
 import EchemStore
 import Foundation
 
@@ -148,7 +149,7 @@ public actor Scheduler {
             return try supervise(job, run: run, channel: channel, driver: neware, saved: nil, stopOnAttach: false)
         }
         let snapshotPath = paths.simulatorState + "/\(run.id.uuidString.lowercased()).json"
-        let saved = checkpoint == nil ? nil : SnapshotFile.read(snapshotPath)
+        let saved = checkpoint == nil ? nil : AtomicFile.read(snapshotPath)
         let device: any Channel
         let driven: any Channel
         if let p = potentiostat {

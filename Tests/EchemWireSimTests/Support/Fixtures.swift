@@ -32,9 +32,4 @@ enum Fixtures {
     /// A bench-top EA rating that resolves a 1 mAh coin cell: 10 V and 10 mA full scale, so one
     /// count is 0.19 mV and 0.19 µA.
     static let coinCellRating = DeviceRatings(voltage: 10, current: 0.01)
-
-    /// The built `echem-sim`, next to the test bundle.
-    static var echemSimBinary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("echem-sim").path
-    }
 }
