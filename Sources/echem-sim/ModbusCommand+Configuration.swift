@@ -16,17 +16,9 @@ extension ModbusCommand {
             transport = .pseudoTerminal(link: link)
         }
         let unitIDs = try units.map(Self.unitList) ?? [unit]
-        let clock: SimulationClock
-        if speed.lowercased() == "max" { clock = .lockstep } else {
-            guard let factor = Double(speed), factor > 0, factor.isFinite else {
-                throw ValidationError("--speed \(speed): expected a factor > 0 (1 = real time) or 'max'")
-            }
-            clock = .realTime(speed: factor)
-        }
-        let period = try Self.quantity(samplePeriod, .time, "--sample-period")
-        guard period > 0 else { throw ValidationError("--sample-period must be > 0") }
-        let q = try Self.quantity(capacity, .capacity, "--capacity")
-        guard q > 0 else { throw ValidationError("--capacity must be > 0") }
+        let clock = try Self.clock(speed)
+        let period = try Self.positive(samplePeriod, .time, "--sample-period")
+        let q = try Self.positive(capacity, .capacity, "--capacity")
         if let s = initialSoc, !(0...1).contains(s) { throw ValidationError("--initial-soc must be within 0…1") }
         var plan = FaultPlan(seed: seed)
         if let faults {
@@ -38,18 +30,35 @@ extension ModbusCommand {
         return ModbusDeviceSimulator.Configuration(
             profile: profile, transport: transport, units: unitIDs,
             cell: try cell.map { .metadata(try CellFile.load($0)) } ?? .chemistry(cellChemistry, capacityAh: q, initialSOC: initialSoc),
-            ratings: try ratings(profile), presets: try presets(profile), clock: clock, samplePeriod: period,
+            ratings: try Self.ratings(profile, voltage: nominalVoltage, current: nominalCurrent, power: nominalPower), presets: try presets(profile), clock: clock, samplePeriod: period,
             faults: plan, log: { Log.line($0) })
     }
 
-    /// Flags over the profile's envelope; an unspecified power is V × I once V or I is given.
-    private func ratings(_ profile: DeviceProfile) throws -> DeviceRatings {
+    /// `--nominal-*` flags over the profile's envelope; an unspecified power is V × I once V or I
+    /// is given. (Shared with `echem-sim pair`.)
+    static func ratings(_ profile: DeviceProfile, voltage: String?, current: String?, power: String?) throws -> DeviceRatings {
         let envelope = DeviceRatings.envelope(of: profile)
-        let v = try nominalVoltage.map { try Self.quantity($0, .voltage, "--nominal-voltage") } ?? envelope.voltage
-        let i = try nominalCurrent.map { try Self.quantity($0, .current, "--nominal-current") } ?? envelope.current
-        let given = nominalVoltage != nil || nominalCurrent != nil
-        let p = try nominalPower.map { try Self.quantity($0, .power, "--nominal-power") } ?? (given ? v * i : envelope.power)
+        let v = try voltage.map { try quantity($0, .voltage, "--nominal-voltage") } ?? envelope.voltage
+        let i = try current.map { try quantity($0, .current, "--nominal-current") } ?? envelope.current
+        let given = voltage != nil || current != nil
+        let p = try power.map { try quantity($0, .power, "--nominal-power") } ?? (given ? v * i : envelope.power)
         return DeviceRatings(voltage: v, current: i, power: p)
+    }
+
+    /// `--speed`: a factor (1 = real time) or `max` (lockstep).
+    static func clock(_ speed: String) throws -> SimulationClock {
+        if speed.lowercased() == "max" { return .lockstep }
+        guard let factor = Double(speed), factor > 0, factor.isFinite else {
+            throw ValidationError("--speed \(speed): expected a factor > 0 (1 = real time) or 'max'")
+        }
+        return .realTime(speed: factor)
+    }
+
+    /// A quantity flag that must be above zero.
+    static func positive(_ text: String, _ dimension: PhysicalDimension, _ flag: String) throws -> Double {
+        let value = try quantity(text, dimension, flag)
+        guard value > 0 else { throw ValidationError("\(flag) must be > 0") }
+        return value
     }
 
     /// `--set NAME=VALUE`: text for string registers; for the others a number (decimal, 0x hex)

@@ -117,27 +117,15 @@ struct PairCommand: ParsableCommand {
     }
 
     private func cyclerConfiguration(_ profile: DeviceProfile) throws -> ModbusDeviceSimulator.Configuration {
-        let clock: SimulationClock
-        if speed.lowercased() == "max" { clock = .lockstep } else {
-            guard let factor = Double(speed), factor > 0, factor.isFinite else {
-                throw ValidationError("--speed \(speed): expected a factor > 0 (1 = real time) or 'max'")
-            }
-            clock = .realTime(speed: factor)
-        }
-        let period = try ModbusCommand.quantity(samplePeriod, .time, "--sample-period")
-        guard period > 0 else { throw ValidationError("--sample-period must be > 0") }
-        let q = try ModbusCommand.quantity(capacity, .capacity, "--capacity")
-        guard q > 0 else { throw ValidationError("--capacity must be > 0") }
-        let envelope = DeviceRatings.envelope(of: profile)
-        let v = try nominalVoltage.map { try ModbusCommand.quantity($0, .voltage, "--nominal-voltage") } ?? envelope.voltage
-        let i = try nominalCurrent.map { try ModbusCommand.quantity($0, .current, "--nominal-current") } ?? envelope.current
-        let given = nominalVoltage != nil || nominalCurrent != nil
-        let p = try nominalPower.map { try ModbusCommand.quantity($0, .power, "--nominal-power") } ?? (given ? v * i : envelope.power)
+        let clock = try ModbusCommand.clock(speed)
+        let period = try ModbusCommand.positive(samplePeriod, .time, "--sample-period")
+        let q = try ModbusCommand.positive(capacity, .capacity, "--capacity")
         let host = modbusHost == "localhost" ? "127.0.0.1" : modbusHost
         return ModbusDeviceSimulator.Configuration(
             profile: profile, transport: .tcp(host: host, port: modbusPort), units: [unit],
             cell: try cell.map { .metadata(try CellFile.load($0)) } ?? .chemistry(chemistry, capacityAh: q, initialSOC: initialSoc),
-            ratings: DeviceRatings(voltage: v, current: i, power: p), clock: clock, samplePeriod: period,
+            ratings: try ModbusCommand.ratings(profile, voltage: nominalVoltage, current: nominalCurrent, power: nominalPower),
+            clock: clock, samplePeriod: period,
             log: { Log.line($0) })
     }
 
