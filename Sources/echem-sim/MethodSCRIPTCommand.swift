@@ -35,7 +35,7 @@ struct MethodSCRIPTCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also make a symlink to the pty's slave side here (removed on exit).", valueName: "path"))
     var link: String?
 
-    @Option(help: ArgumentHelp("The instrument: nexus (default), es4_hr, es4_lr, espico.", valueName: "device"))
+    @Option(help: ArgumentHelp("The instrument, a model of drivers/methodscript/*.toml by model name or firmware prefix: nexus (default), emstat4-hr, emstat4-lr, emstat-pico.", valueName: "device"))
     var device: String = "nexus"
 
     @Option(help: ArgumentHelp("Line speed clients should use (a pty ignores it); default: the device's (921600, EmStat Pico 230400).", valueName: "baud"))
@@ -82,9 +82,7 @@ struct MethodSCRIPTCommand: ParsableCommand {
 
     func validate() throws {
         guard pty else { throw ValidationError("give --pty (a MethodSCRIPT device is a serial port; the simulator serves a pseudo-terminal)") }
-        guard MethodSCRIPTProfile.named(device) != nil else {
-            throw ValidationError("--device \(device): expected one of \(MethodSCRIPTProfile.all.map(\.firmwarePrefix).joined(separator: ", "))")
-        }
+        _ = try Self.model(device)
         guard ["battery", "redox"].contains(cell) else { throw ValidationError("--cell \(cell): expected battery or redox") }
         guard ["analytic", "fra"].contains(eis) else { throw ValidationError("--eis \(eis): expected analytic or fra") }
         if let baud, !SerialSettings.supportedBaudRates.contains(baud) {
@@ -133,7 +131,7 @@ struct MethodSCRIPTCommand: ParsableCommand {
             }
         }
         return MethodSCRIPTSimulator.Configuration(
-            profile: MethodSCRIPTProfile.named(device)!, cell: simulated, clock: clock,
+            profile: try Self.model(device), cell: simulated, clock: clock,
             impedance: eis == "fra" ? .timeDomain : .analytic, link: link, log: { Log.line($0) })
     }
 
@@ -141,5 +139,18 @@ struct MethodSCRIPTCommand: ParsableCommand {
         cell == "redox"
             ? "redox couple E° \(e0), \(concentration) mM, D \(diffusion) cm²/s, \(area) cm²" + (k0.map { ", k° \($0) cm/s" } ?? " (reversible)")
             : "cell \(chemistry) \(capacity)"
+    }
+}
+
+extension MethodSCRIPTCommand {
+    /// `--device`: a model of the drivers folder's `methodscript/*.toml` (`$ECHEMD_DRIVERS`,
+    /// `/usr/share/echemd/drivers` or `./drivers`), by model name or firmware prefix.
+    static func model(_ device: String) throws -> MethodSCRIPTProfile {
+        let catalog: MethodSCRIPTCatalog
+        do { catalog = try MethodSCRIPTCatalog.standard() } catch { throw ValidationError(error.description) }
+        guard let profile = catalog.named(device) else {
+            throw ValidationError("--device \(device): expected one of \(catalog.models.joined(separator: ", ")) (drivers/methodscript/*.toml)")
+        }
+        return profile
     }
 }

@@ -75,9 +75,7 @@ struct PairCommand: ParsableCommand {
     var eis: String = "analytic"
 
     func validate() throws {
-        guard MethodSCRIPTProfile.named(device) != nil else {
-            throw ValidationError("--device \(device): expected one of \(MethodSCRIPTProfile.all.map(\.firmwarePrefix).joined(separator: ", "))")
-        }
+        _ = try MethodSCRIPTCommand.model(device)
         guard (0...65_535).contains(modbusPort) else { throw ValidationError("--modbus-port \(modbusPort): expected 0…65535") }
         guard ["analytic", "fra"].contains(eis) else { throw ValidationError("--eis \(eis): expected analytic or fra") }
         if let s = initialSoc, !(0...1).contains(s) { throw ValidationError("--initial-soc must be within 0…1") }
@@ -94,7 +92,7 @@ struct PairCommand: ParsableCommand {
         }
         let pair: CellPairSimulator
         do {
-            pair = try CellPairSimulator(cycler: try cyclerConfiguration(profile), potentiostat: MethodSCRIPTProfile.named(device)!,
+            pair = try CellPairSimulator(cycler: try cyclerConfiguration(profile), potentiostat: try MethodSCRIPTCommand.model(device),
                                          link: link, impedance: eis == "fra" ? .timeDomain : .analytic)
         } catch let e as SimulatorError {
             throw ValidationError(e.description)

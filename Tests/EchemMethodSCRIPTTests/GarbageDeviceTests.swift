@@ -74,7 +74,7 @@ struct GarbageDeviceTests {
     func garbage(bytes: [UInt8], reason: String) async throws {
         let device = try GarbageDevice(garbage: bytes)
         defer { device.stop() }
-        let channel = try await MethodSCRIPTChannel.connect(path: device.pty.slavePath)
+        let channel = try await MethodSCRIPTChannel.connect(path: device.pty.slavePath, known: ShippedModels.all)
         #expect(channel.firmware == "nexus1 9.9 R#fake")
         try await channel.apply(Setpoint(.voltage(volts: 1)))
         await #expect {

@@ -19,7 +19,7 @@ struct Bench {
                                                   clock: clock, impedance: impedance))
         sim.start()
         let channel = try await MethodSCRIPTChannel.connect(
-            path: sim.path, profile: channelProfile,
+            path: sim.path, profile: channelProfile, known: ShippedModels.all,
             options: .init(samplePeriod: samplePeriod, replyTimeoutFloor: .seconds(5), commandTimeout: .seconds(3)))
         return Bench(simulator: sim, channel: channel)
     }

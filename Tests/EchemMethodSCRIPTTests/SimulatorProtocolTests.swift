@@ -10,7 +10,7 @@ import Testing
 struct SimulatorProtocolTests {
     /// A simulator (lockstep clock) and a raw port on its slave side.
     static func open(_ cell: MethodSCRIPTSimulator.Cell? = nil) async throws -> (MethodSCRIPTSimulator, AsyncSerialPort) {
-        let sim = try MethodSCRIPTSimulator(.init(cell: try cell ?? .chemistry("ideal_linear", capacityAh: 1e-3), clock: .lockstep))
+        let sim = try MethodSCRIPTSimulator(.init(profile: .nexus, cell: try cell ?? .chemistry("ideal_linear", capacityAh: 1e-3), clock: .lockstep))
         sim.start()
         let port = try await AsyncSerialPort(path: sim.path, settings: SerialSettings(baud: 921_600))
         return (sim, port)

@@ -77,7 +77,7 @@ public enum ConfigLoader {
                 profileRef = modbusProfile(&ch, address: address, configFile: filename)
             }
             if driverName == DriverKind.methodscript.rawValue {
-                methodscript = methodscriptRef(&ch, address: address)
+                methodscript = methodscriptRef(&ch, address: address, driversFolder: config.driversFolder)
             }
             guard var lim = ch.table("limits", required: true) else { continue }
             let minV = quantity(&lim, "min_voltage", .voltage, what: "a voltage such as \"0 V\"", required: true)
@@ -136,20 +136,26 @@ public enum ConfigLoader {
         }
     }
 
-    /// A MethodSCRIPT channel's `model` (which sets its ranges before the port is ever opened),
-    /// optional `baud` and `sample_period` of holds.
-    static func methodscriptRef(_ ch: inout TOMLReader, address: String?) -> MethodSCRIPTRef? {
+    /// A MethodSCRIPT channel's `model` (a file of `DRIVERS/methodscript/`, which sets its ranges
+    /// before the port is ever opened), optional `baud` and `sample_period` of holds. DRIVERS is
+    /// the configuration's `drivers`, else `$ECHEMD_DRIVERS`, `/usr/share/echemd/drivers` or `./drivers`.
+    static func methodscriptRef(_ ch: inout TOMLReader, address: String?, driversFolder: String?) -> MethodSCRIPTRef? {
         if address == nil { ch.error("missing 'address' for a methodscript channel", at: ch.location, expected: "a serial device path such as /dev/serial/by-id/usb-PalmSens_…") }
-        let names = MethodSCRIPTProfile.all.map { $0.name.lowercased().replacingOccurrences(of: " ", with: "-") }
-        let model = ch.choice("model", among: names)
+        var catalog: MethodSCRIPTCatalog?
+        do throws(DeviceProfileError) {
+            if let driversFolder { catalog = try MethodSCRIPTCatalog.load(driversFolder: driversFolder) }
+            else { catalog = try MethodSCRIPTCatalog.standard() }
+        } catch {
+            for d in error.diagnostics { ch.collector.report(d) }
+        }
+        var model: String?
+        if let catalog { model = ch.choice("model", among: catalog.models) } else { _ = ch.node("model") }
         let baud = ch.int("baud", default: nil)
         if let baud, ![230_400, 921_600].contains(baud), let at = ch.node("baud")?.location {
             ch.error("baud \(baud) is not a MethodSCRIPT rate", at: at, expected: "230400 or 921600")
         }
         let period = quantity(&ch, "sample_period", .time, what: "a time such as \"1 s\"") ?? 1
-        guard let address, let model,
-              let profile = MethodSCRIPTProfile.all.first(where: { $0.name.lowercased().replacingOccurrences(of: " ", with: "-") == model })
-        else { return nil }
+        guard let address, let model, let profile = catalog?.named(model) else { return nil }
         return MethodSCRIPTRef(address: address, profile: profile, baud: baud, samplePeriod: period)
     }
 

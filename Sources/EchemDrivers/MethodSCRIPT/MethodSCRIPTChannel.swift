@@ -61,18 +61,18 @@ public actor MethodSCRIPTChannel: Channel {
     private var pendingNote: String?
 
     /// Opens the port, aborts anything left running, asks `t`, and picks the profile from the
-    /// firmware unless one is given. `baud` defaults to the profile's (921600 when unknown).
-    public static func connect(path: String, profile: MethodSCRIPTProfile? = nil, baud: Int? = nil,
-                               options: Options = Options()) async throws -> MethodSCRIPTChannel {
+    /// firmware among `known` (a `MethodSCRIPTCatalog`'s) unless one is given. `baud` defaults to
+    /// the profile's (921600 when unknown).
+    public static func connect(path: String, profile: MethodSCRIPTProfile? = nil, known: [MethodSCRIPTProfile] = [],
+                               baud: Int? = nil, options: Options = Options()) async throws -> MethodSCRIPTChannel {
         let rate = baud ?? profile?.baud ?? 921_600
         let port = try await AsyncSerialPort(path: path, settings: SerialSettings(baud: rate))
         let link = MethodSCRIPTLink(port: port, commandTimeout: options.commandTimeout)
         do {
             try await link.abortAndSynchronise()
             let firmware = try await link.firmwareVersion()
-            guard let chosen = profile ?? MethodSCRIPTProfile.matching(firmware: firmware) else {
-                throw MethodSCRIPTError.unknownDevice(firmware: firmware,
-                                                      known: MethodSCRIPTProfile.all.map(\.firmwarePrefix))
+            guard let chosen = profile ?? MethodSCRIPTCatalog(profiles: known).matching(firmware: firmware) else {
+                throw MethodSCRIPTError.unknownDevice(firmware: firmware, known: known.map(\.firmwarePrefix))
             }
             return MethodSCRIPTChannel(link: link, firmware: firmware, profile: chosen, options: options)
         } catch {

@@ -71,7 +71,7 @@ public final class MethodSCRIPTSimulator: Sendable {
         /// Called for notable events (scripts, aborts, errors); keep it short.
         public var log: (@Sendable (String) -> Void)?
 
-        public init(profile: MethodSCRIPTProfile = .nexus, cell: Cell, clock: SimulationClock = .realTime(speed: 1),
+        public init(profile: MethodSCRIPTProfile, cell: Cell, clock: SimulationClock = .realTime(speed: 1),
                     impedance: ImpedanceMethod = .analytic, link: String? = nil,
                     log: (@Sendable (String) -> Void)? = nil) {
             self.profile = profile

@@ -42,7 +42,7 @@ public final class CellPairSimulator: Sendable {
     ///   - cycler: the Modbus side, one unit; its `cell` is the shared cell and its `clock` is
     ///     both instruments' clock (`.lockstep`: each advances the cell as its client reads).
     ///   - potentiostat: the MethodSCRIPT instrument; `link` a symlink to its pty.
-    public init(cycler: ModbusDeviceSimulator.Configuration, potentiostat profile: MethodSCRIPTProfile = .nexus,
+    public init(cycler: ModbusDeviceSimulator.Configuration, potentiostat profile: MethodSCRIPTProfile,
                 link: String? = nil, impedance: MethodSCRIPTSimulator.ImpedanceMethod = .analytic) throws(SimulatorError) {
         guard cycler.units.count == 1 else { throw SimulatorError("units: the pair's cycler is one unit") }
         let model = try SharedCell.model(cycler.cell)
