@@ -64,6 +64,8 @@ final class NewareSupervisor: JobExecution {
         var resume = false
         var gotoLabel: String?
 
+        var hasAny: Bool { stop != nil || interrupt != nil || pause != nil || resume || gotoLabel != nil }
+
         /// Puts back requests that could not be sent; newer ones win.
         mutating func merge(_ older: Requests) {
             stop = stop ?? older.stop
@@ -174,6 +176,9 @@ final class NewareSupervisor: JobExecution {
         let stepLimits = Self.stepTimeLimits(run.program)
         var pausedShown = state.operatorPause
         var contactLostAt: ContinuousClock.Instant?
+        // `inquire` at most once per poll period, also while a backlog is downloaded page by page.
+        var status: BTSWorkStatus = .other("unknown")
+        var inquiredAt: ContinuousClock.Instant?
 
         while true {
             let r = takeRequests()
@@ -186,7 +191,11 @@ final class NewareSupervisor: JobExecution {
             do {
                 events += try await apply(r, file: file, address: address, state: &state, at: mapper.state.lastTestTime)
                 // `inquire` first: rows recorded before the status was read are all downloaded below.
-                let status = try await driver.client.inquire([address]).first?.status ?? .other("unknown")
+                let poll = Duration.seconds(driver.ref.pollSeconds)
+                if inquiredAt.map({ ContinuousClock.now - $0 >= poll - .milliseconds(50) }) ?? true || r.hasAny {
+                    status = try await driver.client.inquire([address]).first?.status ?? .other("unknown")
+                    inquiredAt = .now
+                }
                 let page = try await driver.client.downloadRows(address, testID: state.testID ?? 0, after: mapper.state.lastSeqid,
                                                                 limit: Self.rowsPerCommit)
                 if let lost = contactLostAt {
