@@ -1,4 +1,5 @@
 import EchemCore
+@testable import EchemDaemon
 import EchemDrivers
 import EchemPlatform
 import EchemStore
@@ -259,5 +260,63 @@ struct NewareBenchTests {
         // Stopped after the limit, within one poll (5 s of wall time = 10 000 s here), long before 1.7 V.
         #expect(ran > 2 * 3600 && ran < 2 * 3600 + 10_500, "the first step ran \(ran) s")
         #expect(try store.steps(runID: runID).count == 1, "no second step started")
+    }
+
+    @Test("a crash between storing the run and the reply to start: the restarted echemd finds the tester's new test and adopts it")
+    func crashMidStartAdoptsTheTest() async throws {
+        let state = temporaryDirectory("neware-midstart")
+        let sim = Self.simulator(state: state, speed: ["--speed", "2000"])
+        try await sim.start()
+        defer { sim.stop() }
+        try Self.config(state: state, bts: sim.address).write(toFile: state + "/echemd.toml", atomically: true, encoding: .utf8)
+
+        // What echemd had done when it died: the job claimed, the run and a state without a test
+        // id committed, the step file written and `start` sent to the BTS Client.
+        let config = try ConfigLoader.load(path: state + "/echemd.toml")
+        let bench = try Bench(config: config)
+        let channel = try #require(bench.channel("nw-3"))
+        let driver = try #require(channel.driver as? NewareDriver)
+        let intake = JobIntake(bench: bench, defaultRecovery: .resume)
+        let outcome = intake.prepare(.init(text: try Self.protocolText(), filename: "1-1.yaml",
+                                           target: JobTarget(channel: "nw-3"), source: "test"))
+        let job = try #require(outcome.job, "\(outcome.diagnostics)")
+        let program = try #require(intake.compile(job, capabilities: channel.capabilities).program)
+        let run = RunInfo(bench: bench.name, channel: "nw-3", protocolName: program.name, protocolText: job.protocolText,
+                          program: program, cell: program.cell, startedUnix: Date().timeIntervalSince1970)
+        let store = try RunStore(path: state + "/echemd.sqlite")
+        let queued = try store.enqueue(job)
+        _ = try store.updateJob(queued.id, state: .running, reason: "running on nw-3", channel: "nw-3", runID: run.id)
+        try await store.begin(run)
+        let address = try await driver.address()
+        let before = try await driver.client.download(address, startSeqid: 1, count: 0).testID
+        let name = "echemd-\(run.id.uuidString.lowercased().prefix(8)).xml"
+        let pending = NewareSupervisor.State(pipeline: "1-1-3", testID: nil, previousTestID: before,
+                                             stepFile: driver.ref.remotePath(name), mapper: NewareRowMapper.State())
+        try await store.commitSupervised(runID: run.id, samples: [], steps: [], events: [], driver: "neware",
+                                         state: try JSONEncoder().encode(pending))
+        try store.close()
+        let file = try driver.compile(program, remark: job.name).get()
+        try FileManager.default.createDirectory(atPath: driver.ref.stepFolder, withIntermediateDirectories: true)
+        try file.xml().write(toFile: driver.ref.stepFolder + "/" + name, atomically: true, encoding: .utf8)
+        try await driver.client.startOne(BTSStart(channel: address, barcode: job.name, stepFilePath: driver.ref.remotePath(name)))
+        let started = try await driver.client.download(address, startSeqid: 1, count: 0).testID
+        #expect(started != before)
+
+        let daemon = DaemonProcess(state: state, extraArguments: ["--config", state + "/echemd.toml"])
+        try await daemon.start(speed: "max")
+        defer { daemon.kill(SIGKILL) }
+        let c = try daemon.connect()
+        try await waitUntil(30, "rows of the adopted test in the store") { (storeLastSeq(daemon.storePath)?.1 ?? -1) > 100 }
+        #expect(try Self.jobs(c).first?["state"] as? String == "running")
+        _ = try request(c, ["op": "stop", "target": "nw-3", "reason": "test over"])
+        try await waitUntil(30, "the job to end") { try Self.jobs(c).first?["state"] as? String == "done" }
+
+        let reopened = try RunStore(path: daemon.storePath)
+        let samples = try reopened.samples(runID: run.id, limit: 10_000_000)
+        let held = try #require(try await driver.client.inquireDataFile([address]).first)
+        #expect(held.testID == started && samples.count == held.rowCount, "all \(held.rowCount) rows of test \(started) stored: \(samples.count)")
+        let events = try reopened.events(runID: run.id).map(\.message)
+        #expect(events.contains { $0.contains("re-attached to test \(started)") }, "\(events)")
+        await driver.client.close()
     }
 }
