@@ -2,41 +2,15 @@
 import Glibc
 #endif
 
-/// Line settings for a serial port: baud rate and character framing. The default is 115200-8N1.
-/// Flow control is always off (instruments on USB virtual COM ports and RS-485 adapters do not
-/// use it, and XON/XOFF would eat 0x11/0x13 bytes of binary protocols such as Modbus RTU).
-public struct SerialSettings: Sendable, Hashable, CustomStringConvertible {
-    public typealias Parity = SerialFraming.Parity
+/// Line settings for a serial port: baud rate and character framing, the same value a Modbus RTU
+/// bus and a device profile's `[transport]` table carry. The default is 115200-8N1. Flow control
+/// is always off (instruments on USB virtual COM ports and RS-485 adapters do not use it, and
+/// XON/XOFF would eat 0x11/0x13 bytes of binary protocols such as Modbus RTU).
+public typealias SerialSettings = SerialFraming
 
-    public var baud: Int
-    public var parity: Parity
-    /// 7 or 8.
-    public var dataBits: Int
-    /// 1 or 2.
-    public var stopBits: Int
-
-    public init(baud: Int = 115_200, parity: Parity = .none, dataBits: Int = 8, stopBits: Int = 1) {
-        self.baud = baud
-        self.parity = parity
-        self.dataBits = dataBits
-        self.stopBits = stopBits
-    }
-
-    public init(_ framing: SerialFraming) {
-        self.init(baud: framing.baud, parity: framing.parity, dataBits: framing.dataBits, stopBits: framing.stopBits)
-    }
-
+extension SerialFraming {
     /// The framing a device profile's `[transport]` table gives.
-    public init(_ transport: TransportDefaults) {
-        self.init(transport.framing)
-    }
-
-    public var framing: SerialFraming {
-        SerialFraming(baud: baud, parity: parity, dataBits: dataBits, stopBits: stopBits)
-    }
-
-    /// `115200-8N1`
-    public var description: String { framing.description }
+    public init(_ transport: TransportDefaults) { self = transport.framing }
 
     /// The rates a port accepts. Only the standard termios rates are offered: a USB adapter asked
     /// for anything else silently picks the nearest divisor, which gives framing errors that are
