@@ -23,21 +23,14 @@ import sys
 import tomllib
 
 from pymodbus.client import ModbusTcpClient
+from oracle_checks import Checks
 
 NOMINAL = {"nominal_voltage": 60.0, "nominal_current": 40.0, "nominal_power": 2400.0}
-checks = 0
 
 
-def fail(what):
-    print(f"FAIL: modbus oracle: {what}")
-    sys.exit(1)
-
-
-def check(ok, what):
-    global checks
-    if not ok:
-        fail(what)
-    checks += 1
+_checks = Checks("modbus oracle")
+fail = _checks.fail
+check = _checks.check
 
 
 def load_profile(path):
@@ -96,7 +89,7 @@ def main():
             proc.kill()
             fail("the simulator did not stop on SIGTERM")
     check(status == 0, f"the simulator exited with {status} on SIGTERM: {proc.stderr.read()}")
-    print(f"PASS modbus oracle: pymodbus agrees with {profile_path} on {checks} checks")
+    print(f"PASS modbus oracle: pymodbus agrees with {profile_path} on {_checks.count} checks")
 
 
 def run(proc, doc, regs):

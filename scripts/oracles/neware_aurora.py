@@ -25,8 +25,8 @@ import time
 from importlib.metadata import version
 
 from aurora_neware import NewareAPI
+from oracle_checks import Checks
 
-checks = 0
 
 STEP_FILE = """<?xml version="1.0" encoding="UTF-8"?>
 <root>
@@ -48,16 +48,9 @@ STEP_FILE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def fail(what):
-    print(f"FAIL neware-aurora: {what}")
-    sys.exit(1)
-
-
-def check(ok, what):
-    global checks
-    if not ok:
-        fail(what)
-    checks += 1
+_checks = Checks("neware-aurora")
+fail = _checks.fail
+check = _checks.check
 
 
 def ready_port(proc):
@@ -93,7 +86,7 @@ def main():
             fail("the simulator did not stop on SIGTERM")
     check(status == 0, f"the simulator exited with {status} on SIGTERM: {proc.stderr.read()}")
     print(f"PASS neware-aurora: aurora-neware {version('aurora-neware')} drove echem-sim neware "
-          f"(getdevinfo, start, status, inquire, download) on {checks} checks")
+          f"(getdevinfo, start, status, inquire, download) on {_checks.count} checks")
 
 
 def run(port, step_file):
