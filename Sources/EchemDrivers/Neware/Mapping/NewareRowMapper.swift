@@ -87,7 +87,7 @@ public struct NewareRowMapper: Sendable {
     }
 
     private mutating func add(_ row: BTSDetailRow, _ out: inout NewareMappedRows) {
-        if state.unixAtTestStart == nil, let t = Self.unixTime(row.absoluteTime, timeZone) {
+        if state.unixAtTestStart == nil, let t = WallClockTime.unixSeconds(row.absoluteTime, zone: timeZone) {
             state.unixAtTestStart = (t - row.testTime).rounded()
         }
         if isNewStep(row) { enter(row, &out) }
@@ -207,16 +207,5 @@ public struct NewareRowMapper: Sendable {
                                            chargeWh: state.cycleChargeWh, dischargeWh: state.cycleDischargeWh, endTestTime: time))
         state.cycle += 1
         state.cycleChargeAh = 0; state.cycleDischargeAh = 0; state.cycleChargeWh = 0; state.cycleDischargeWh = 0
-    }
-
-    /// `YYYY-MM-DD hh:mm:ss` in `zone` → Unix seconds.
-    static func unixTime(_ text: String, _ zone: TimeZone) -> Double? {
-        let p = text.split(whereSeparator: { $0 == "-" || $0 == " " || $0 == ":" || $0 == "T" }).compactMap { Int($0) }
-        guard p.count >= 6 else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(p[0] - 1900); parts.tm_mon = Int32(p[1] - 1); parts.tm_mday = Int32(p[2])
-        parts.tm_hour = Int32(p[3]); parts.tm_min = Int32(p[4]); parts.tm_sec = Int32(p[5])
-        let utc = Double(timegm(&parts))
-        return utc - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: utc)))
     }
 }
