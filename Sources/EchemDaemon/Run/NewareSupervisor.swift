@@ -26,55 +26,15 @@ final class NewareSupervisor: JobExecution {
     let liveness: Liveness
     let onPauseChange: @Sendable (Bool, String) -> Void
     let log: @Sendable (String) -> Void
+    /// An anode half cell states coulombic efficiency as charge over discharge (as `JobRunner`).
+    let chargeOverDischarge: Bool
     /// The state committed with the last stored rows when re-attaching after a restart.
     let saved: State?
     /// Recovery policy `stop`: stop the test on re-attach, keep its data.
     let stopOnAttach: Bool
-    private let requests = Mutex(Requests())
+    let requests = Mutex(Requests())
     /// Wakes the poll loop early when a control arrives (at most one pending wake is kept).
-    private let wakes = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-
-    /// What is committed with each batch of rows (the `supervision` table's JSON).
-    struct State: Codable, Sendable {
-        var pipeline: String
-        /// nil between the commit before `start` and the reply that names the new test.
-        var testID: Int?
-        /// The channel's latest test before ours, to tell ours apart after a crash mid-start.
-        var previousTestID: Int?
-        /// The path the BTS Client was given.
-        var stepFile: String
-        var mapper: NewareRowMapper.State
-        /// The step in progress, as last stored (its end is written when the next one starts).
-        var openStep: StepRecord?
-        /// Paused by an operator through echemd (the tester shows `stop` or `pause`).
-        var operatorPause: Bool = false
-        /// Why echemd stopped the test, once it has.
-        var stopReason: String?
-        /// `continue` was sent and the tester has not yet been seen running: a `stop` status
-        /// read meanwhile is the pause not yet lifted, not the end of the test.
-        var resumeSent: Bool = false
-        /// echemd stopped the test for a safety rule the step file cannot carry.
-        var safetyStop: Bool = false
-    }
-
-    private struct Requests {
-        var stop: String?
-        var interrupt: String?
-        var pause: PauseMode?
-        var resume = false
-        var gotoLabel: String?
-
-        var hasAny: Bool { stop != nil || interrupt != nil || pause != nil || resume || gotoLabel != nil }
-
-        /// Puts back requests that could not be sent; newer ones win.
-        mutating func merge(_ older: Requests) {
-            stop = stop ?? older.stop
-            interrupt = interrupt ?? older.interrupt
-            pause = pause ?? older.pause
-            resume = resume || older.resume
-            gotoLabel = gotoLabel ?? older.gotoLabel
-        }
-    }
+    let wakes = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     static let driverName = "neware"
 
@@ -92,6 +52,7 @@ final class NewareSupervisor: JobExecution {
         self.stopOnAttach = stopOnAttach
         self.onPauseChange = onPauseChange
         self.log = log
+        self.chargeOverDischarge = JobRunner.cycleStartsWithDischarge(run.program)
     }
 
     var runID: UUID { run.id }
@@ -107,12 +68,12 @@ final class NewareSupervisor: JobExecution {
     func interrupt(reason: String) { request { $0.interrupt = reason } }
     func cleanUp() {}
 
-    private func request(_ change: (inout Requests) -> Void) {
+    func request(_ change: (inout Requests) -> Void) {
         requests.withLock { change(&$0) }
         wakes.continuation.yield()
     }
 
-    private func takeRequests() -> Requests {
+    func takeRequests() -> Requests {
         requests.withLock { r in
             defer { r = Requests() }
             return r
@@ -120,7 +81,7 @@ final class NewareSupervisor: JobExecution {
     }
 
     /// Sleeps one poll period, or less if a control arrives (or arrived during the last poll).
-    private func waitForPoll() async {
+    func waitForPoll() async {
         let seconds = driver.ref.pollSeconds
         let stream = wakes.stream
         await withTaskGroup(of: Void.self) { group in
@@ -140,7 +101,7 @@ final class NewareSupervisor: JobExecution {
         do { return .success(try await supervise()) } catch { return .failure(error) }
     }
 
-    private func supervise() async throws -> RunOutcome {
+    func supervise() async throws -> RunOutcome {
         let file: NewareStepFile
         switch driver.compile(run.program, remark: job.name) {
         case .success(let f): file = f
@@ -167,8 +128,9 @@ final class NewareSupervisor: JobExecution {
         } else {
             state = try await startTest(file, address: address)
             hub.publish(Documents.runStart(run, job: job.id, channel: channelID, potentiostat: nil, resumed: false))
-            for note in file.notes {
-                try await commit(MappedBatch(), state: state, events: [RunEvent(testTime: 0, kind: "supervisor", message: note)])
+            if !file.notes.isEmpty {
+                try await commit(MappedBatch(), state: state,
+                                 events: file.notes.map { RunEvent(testTime: 0, kind: "supervisor", message: $0) })
             }
         }
         var mapper = NewareRowMapper(map: file.map, state: state.mapper, timeZone: zone)
@@ -257,76 +219,10 @@ final class NewareSupervisor: JobExecution {
         }
     }
 
-    /// The channel's address from the BTS Client. Re-attaching, an unreachable client is waited
-    /// for (the tester runs on and keeps its rows); a new start fails at once with the reason.
-    /// nil: the daemon is shutting down.
-    private func reachTester(reattaching: Bool) async throws -> BTSChannelAddress? {
-        var told = false
-        while true {
-            do {
-                return try await driver.address()
-            } catch let error as BTSError where reattaching {
-                if !told {
-                    told = true
-                    log("job \(job.id.uuidString.prefix(8)): BTS Client not answering (\(error)); re-attaching when it does")
-                }
-                await waitForPoll()
-                if requests.withLock({ $0.interrupt != nil }) { return nil }
-            }
-        }
-    }
-
-    /// After a crash between asking for the start and storing the test id: the channel's latest
-    /// test is ours if it is newer than the one before the start; otherwise nothing was started.
-    private func adoptStartedTest(_ saved: State, address: BTSChannelAddress) async throws -> Int {
-        let latest = try await driver.client.download(address, startSeqid: 1, count: 0).testID
-        guard latest != saved.previousTestID, latest != 0 else {
-            throw ChannelError.fault("the daemon stopped before the tester started the test (channel \(saved.pipeline) still shows test \(latest)); nothing ran")
-        }
-        return latest
-    }
-
-    /// Largest number of rows downloaded and committed as one batch.
-    static let rowsPerCommit = 10_000
-
-    private func startTest(_ file: NewareStepFile, address: BTSChannelAddress) async throws -> State {
-        let ref = driver.ref
-        let status = try await driver.client.channelStatus([address]).first?.status
-        if let status, !status.acceptsStart {
-            throw ChannelError.fault("Neware channel \(ref.pipeline) is \(status) (a test is running there); it accepts a start only when finished, stopped or protected")
-        }
-        let before = try? await driver.client.download(address, startSeqid: 1, count: 0).testID
-        let name = "echemd-\(run.id.uuidString.lowercased().prefix(8)).xml"
-        let local = (ref.stepFolder as NSString).appendingPathComponent(name)
-        do {
-            try FileManager.default.createDirectory(atPath: ref.stepFolder, withIntermediateDirectories: true)
-            try file.xml().write(toFile: local, atomically: true, encoding: .utf8)
-        } catch {
-            throw ChannelError.fault("cannot write the step file \(local) (step_folder of channel \(channelID)): \(error.localizedDescription)")
-        }
-        let remote = ref.remotePath(name)
-        // The run and a state without a test id are stored before the start is sent, so a crash in
-        // between leaves a run that the next start can match to the tester's new test.
-        try await store.begin(run)
-        var state = State(pipeline: ref.pipeline, testID: nil, previousTestID: before, stepFile: remote,
-                          mapper: NewareRowMapper.State())
-        try await commit(MappedBatch(), state: state, events: [])
-        try await driver.client.startOne(BTSStart(channel: address, barcode: job.name, stepFilePath: remote, remark: run.protocolName))
-        let testID = try await driver.client.download(address, startSeqid: 1, count: 0).testID
-        if let before, before == testID {
-            throw ChannelError.fault("the BTS Client accepted the start on \(ref.pipeline) but reports no new test (still test \(testID))")
-        }
-        state.testID = testID
-        try await commit(MappedBatch(), state: state, events: [RunEvent(
-            testTime: 0, kind: "supervisor",
-            message: "started test \(testID) on Neware channel \(ref.pipeline) with step file \(remote) (\(file.table.steps.count) steps)")])
-        return state
-    }
-
     /// Sends what the operator asked for since the last poll. A command the tester refuses is
     /// logged as a run event and dropped; a lost connection puts the requests back for the next
     /// poll (a command sent twice is refused the second time, which is harmless).
-    private func apply(_ r: Requests, file: NewareStepFile, address: BTSChannelAddress, state: inout State,
+    func apply(_ r: Requests, file: NewareStepFile, address: BTSChannelAddress, state: inout State,
                        at time: Double) async throws -> [RunEvent] {
         var events: [RunEvent] = []
         let client = driver.client
@@ -389,33 +285,7 @@ final class NewareSupervisor: JobExecution {
         return events
     }
 
-    /// The tester is done with the test: it finished, its protection tripped, or it stopped
-    /// (by echemd, or at the BTS Client) other than for an operator pause.
-    static func hasEnded(_ status: BTSWorkStatus, state: State) -> Bool {
-        switch status {
-        case .finish, .protect: return true
-        case .stop: return !state.operatorPause && !state.resumeSent
-        default: return false
-        }
-    }
-
-    static func endReason(_ status: BTSWorkStatus, state: State) -> String {
-        switch status {
-        case .finish: return "step file finished"
-        case .protect: return "Neware protection"
-        default: return state.stopReason ?? "stopped at the BTS Client"
-        }
-    }
-
-    private func pauseReason(_ status: BTSWorkStatus, state: State, mapper: NewareRowMapper) -> String {
-        if state.operatorPause { return "paused by an operator (the tester's output is off)" }
-        if let step = mapper.state.newareStep, case .step(_, let label, _, true)? = mapper.map.entry(step) {
-            return "operator step\(label.map { " '\($0)'" } ?? "") on the tester: resume to continue"
-        }
-        return "paused on the tester (\(status))"
-    }
-
-    private func finish(_ status: BTSWorkStatus, state: State, mapper: NewareRowMapper) async throws -> RunOutcome {
+    func finish(_ status: BTSWorkStatus, state: State, mapper: NewareRowMapper) async throws -> RunOutcome {
         let (runStatus, reason): (RunStatus, String)
         switch status {
         case .finish: (runStatus, reason) = (.completed, "the tester finished the step file")
@@ -429,7 +299,7 @@ final class NewareSupervisor: JobExecution {
                           cycle: mapper.state.cycle)
     }
 
-    private func commit(_ batch: MappedBatch, state: State, events: [RunEvent]) async throws {
+    func commit(_ batch: MappedBatch, state: State, events: [RunEvent]) async throws {
         let json = try JSONEncoder().encode(state)
         var steps = batch.closed
         if let open = state.openStep { steps.append(open) }
@@ -443,37 +313,10 @@ final class NewareSupervisor: JobExecution {
         for s in batch.started { hub.publish(Documents.stepStart(s, summary: s.label ?? "step \(s.stepID)", run: run.id, channel: channelID)) }
         for c in batch.cycles {
             hub.publish(Documents.cycleSummary(c, run: run.id, channel: channelID,
-                                               chargeOverDischarge: JobRunner.cycleStartsWithDischarge(run.program)))
+                                               chargeOverDischarge: chargeOverDischarge))
         }
         for e in events { hub.publish(Documents.runEvent(e, run: run.id, channel: channelID)) }
     }
 
-    /// Program step id → its step-time limit (its own, else the program's).
-    static func stepTimeLimits(_ program: StepProgram) -> [Int: Double] {
-        var limits: [Int: Double] = [:]
-        for list in [program.instructions] + program.subroutines {
-            for ins in list {
-                if case .step(let s) = ins, let t = s.limits?.maxStepSeconds ?? program.safety.maxStepSeconds { limits[s.id] = t }
-            }
-        }
-        return limits
-    }
 
-    /// Why the step in progress has to be stopped for running too long, or nil.
-    static func stepTimeBreach(_ state: State, limits: [Int: Double], kinds: [Int: ControlKind], now: Double) -> String? {
-        guard state.stopReason == nil, !state.operatorPause, let open = state.openStep,
-              kinds[open.stepID] != .operatorPause, let limit = limits[open.stepID] else { return nil }
-        let ran = now - open.startTestTime
-        guard ran > limit else { return nil }
-        return "safety: step \(open.stepID)\(open.label.map { " '\($0)'" } ?? "") ran \(SIFormat.duration(ran)), above its step-time limit \(SIFormat.duration(limit)); stopped by echemd (a step file cannot carry this limit)"
-    }
-
-    /// Program step id → what kind of step it is (for step records).
-    static func stepKinds(_ program: StepProgram) -> [Int: ControlKind] {
-        var kinds: [Int: ControlKind] = [:]
-        for list in [program.instructions] + program.subroutines {
-            for ins in list { if case .step(let s) = ins { kinds[s.id] = s.control.kind } }
-        }
-        return kinds
-    }
 }
