@@ -17,4 +17,15 @@ public protocol BenchDriver: Sendable {
     var describe: String { get }
     /// Why this driver cannot run a job on this cell (checked at submit), or nil.
     func problem(with cell: CellMetadata?) -> String?
+    /// Located reasons why the instrument cannot run a program that fits its capabilities (the
+    /// limits of a vendor's step-file format), checked at submit; empty when it can.
+    func refusals(_ program: StepProgram) -> [String]
+    /// The instrument runs whole protocols itself (supervisor mode), so it cannot hand the cell
+    /// to a potentiostat in the middle of one.
+    var runsWholeProtocols: Bool { get }
+}
+
+extension BenchDriver {
+    public func refusals(_ program: StepProgram) -> [String] { [] }
+    public var runsWholeProtocols: Bool { false }
 }

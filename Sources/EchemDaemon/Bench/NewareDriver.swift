@@ -96,9 +96,12 @@ public final class NewareDriver: BenchDriver {
 
     /// Located lines for each part of the program a step file cannot express (empty: it can).
     public func refusals(_ program: StepProgram) -> [String] {
-        if case .failure(let e) = compile(program) { return e.problems.map(\.description) }
-        return []
+        guard case .failure(let e) = compile(program) else { return [] }
+        return e.problems.map(\.description)
+            + ["\(program.source):1:1: note: \(channelID) is a Neware tester channel (supervisor mode): the protocol must compile to a Neware step file"]
     }
+
+    public var runsWholeProtocols: Bool { true }
 
     /// The channel's full address as the BTS Client lists it (its middle-machine IP and device
     /// type come from `getdevinfo`, so configuration names only the pipeline).

@@ -81,8 +81,8 @@ public struct JobIntake: Sendable {
         var driverProblem: String?
         var testerRefusal: [String]?
         for ch in candidates {
-            if potentiostat != nil, ch.driver is NewareDriver {
-                driverProblem = driverProblem ?? "\(at): error: \(ch.id) is a Neware channel: it runs the whole protocol itself and cannot share a cell with potentiostat \(potentiostat!.id) (drop job.potentiostat, or choose another cycler)"
+            if let p = potentiostat, ch.driver.runsWholeProtocols {
+                driverProblem = driverProblem ?? "\(at): error: \(ch.id) runs the whole protocol itself (supervisor mode) and cannot share a cell with potentiostat \(p.id) (drop job.potentiostat, or choose another cycler)"
                 continue
             }
             if let problem = ch.driver.problem(with: cell) ?? potentiostat?.driver.problem(with: cell) {
@@ -92,15 +92,13 @@ public struct JobIntake: Sendable {
             let caps = potentiostat.map { JobIntake.boundCapabilities(cycler: ch, potentiostat: $0) } ?? ch.capabilities
             let r = ProtocolCompiler.compile(text: s.text, filename: s.filename,
                                              options: CompileOptions(cell: cell, capabilities: caps))
-            if let program = r.program, !r.hasErrors, let neware = ch.driver as? NewareDriver {
-                // Supervisor mode: what the step-file format cannot carry is refused now, located.
-                let refusals = neware.refusals(program)
-                if refusals.isEmpty { eligible.append(ch.id) } else if testerRefusal == nil {
-                    testerRefusal = refusals + ["\(at): note: \(ch.id) is a Neware tester channel (supervisor mode): the protocol must compile to a Neware step file"]
-                }
-                continue
+            if let program = r.program, !r.hasErrors {
+                // What the instrument itself cannot carry (a step-file format) is refused now, located.
+                let refusals = ch.driver.refusals(program)
+                if refusals.isEmpty { eligible.append(ch.id) } else if testerRefusal == nil { testerRefusal = refusals }
+            } else if firstFailure == nil {
+                firstFailure = r
             }
-            if r.program != nil && !r.hasErrors { eligible.append(ch.id) } else if firstFailure == nil { firstFailure = r }
         }
         guard let firstChannel = eligible.first else {
             var lines = (firstFailure?.diagnostics ?? first.diagnostics).map(\.description)
